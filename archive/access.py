@@ -1,0 +1,190 @@
+"""The one rule for access. Every read of recordings, their media and what hangs
+off them goes through these selectors; nothing else builds a recording queryset.
+
+A recording is visible to:
+* staff, and stewards of its community: always (drafts and withdrawn ones too);
+* its uploader while it is a draft;
+* others only when it is published, and
+  - its record protocol admits them (public; registered: signed in; community:
+    members; custom: the protocol's named members) or a steward granted them
+    access until a date, and
+  - a Secret/Sacred label keeps it inside the community (or its stewards, by the
+    community's rule), grants notwithstanding, and
+  - a Seasonal label the community bound to dates hides it from non-members
+    outside those dates.
+Media additionally needs the media protocol (or a grant).
+"""
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from .models import (
+    AccessRequest,
+    Annotation,
+    LabelRule,
+    Membership,
+    Protocol,
+    ProtocolLevel,
+    Recording,
+    RecordingLabel,
+)
+
+SECRET_SACRED = "tk_secret_sacred"
+SEASONAL = "tk_seasonal"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user: object
+    authenticated: bool
+    is_staff: bool
+    member_of: frozenset[UUID]
+    steward_of: frozenset[UUID]
+    protocols: frozenset[UUID]
+
+    @property
+    def user_id(self):
+        return self.user.pk if self.authenticated else None
+
+
+def viewer_for(user) -> Viewer:
+    """Load once what access depends on for this user."""
+    if user is None or not user.is_authenticated:
+        return Viewer(user, False, False, frozenset(), frozenset(), frozenset())
+    if isinstance(getattr(user, "_songkeeper_viewer", None), Viewer):
+        return user._songkeeper_viewer
+    rows = list(Membership.objects.filter(user=user).values_list("community_id", "role"))
+    viewer = Viewer(
+        user=user,
+        authenticated=True,
+        is_staff=bool(user.is_staff or user.is_superuser),
+        member_of=frozenset(c for c, _ in rows),
+        steward_of=frozenset(c for c, r in rows if r == Membership.Role.STEWARD),
+        protocols=frozenset(Protocol.objects.filter(members=user).values_list("id", flat=True)),
+    )
+    user._songkeeper_viewer = viewer  # cached for this request's user object
+    return viewer
+
+
+def forget_viewer(user) -> None:
+    """Drop the cached access facts after memberships change."""
+    if user is not None and hasattr(user, "_songkeeper_viewer"):
+        del user._songkeeper_viewer
+
+
+def _protocol_q(viewer: Viewer, level: str, custom: str, community: str = "community") -> Q:
+    q = Q(**{level: ProtocolLevel.PUBLIC})
+    if viewer.authenticated:
+        q |= Q(**{level: ProtocolLevel.REGISTERED})
+        q |= Q(**{level: ProtocolLevel.COMMUNITY, f"{community}__in": viewer.member_of})
+        q |= Q(**{level: ProtocolLevel.CUSTOM, f"{custom}__in": viewer.protocols})
+    return q
+
+
+def _grant_q(viewer: Viewer, today: date) -> Q:
+    if not viewer.authenticated:
+        return Q(pk__in=[])
+    grants = AccessRequest.objects.filter(
+        recording=OuterRef("pk"), requester_id=viewer.user_id, status=AccessRequest.Status.GRANTED
+    ).filter(Q(until__isnull=True) | Q(until__gte=today))
+    return Q(Exists(grants))
+
+
+def _has_label(code: str) -> Exists:
+    return Exists(RecordingLabel.objects.filter(recording=OuterRef("pk"), label_id=code))
+
+
+def _label_rules_q(viewer: Viewer, today: date) -> Q:
+    rules = list(LabelRule.objects.filter(label_id__in=[SECRET_SACRED, SEASONAL]).values(
+        "community_id", "label_id", "protocol_level", "season_start", "season_end"
+    ))
+    stewards_only = {r["community_id"] for r in rules if r["label_id"] == SECRET_SACRED and r["protocol_level"] == ProtocolLevel.STEWARDS}
+    secret_ok = set(viewer.steward_of) | (set(viewer.member_of) - stewards_only)
+    secret_q = ~_has_label(SECRET_SACRED) | Q(community__in=secret_ok)
+    out_of_season = {
+        r["community_id"] for r in rules
+        if r["label_id"] == SEASONAL and not LabelRule(season_start=r["season_start"], season_end=r["season_end"]).in_season(today)
+    }
+    season_q = Q()
+    if out_of_season:
+        season_q = ~_has_label(SEASONAL) | ~Q(community__in=out_of_season) | Q(community__in=viewer.member_of)
+    return secret_q & season_q
+
+
+def recordings_visible(*, user, today: date | None = None) -> QuerySet[Recording]:
+    """The recordings whose record this user may see."""
+    viewer = viewer_for(user)
+    if viewer.is_staff:
+        return Recording.objects.all()
+    today = today or timezone.localdate()
+    published = Q(status=Recording.Status.PUBLISHED) & (
+        _protocol_q(viewer, "record_protocol", "record_custom_protocol") | _grant_q(viewer, today)
+    ) & _label_rules_q(viewer, today)
+    q = published | Q(community__in=viewer.steward_of)
+    if viewer.authenticated:
+        q |= Q(status=Recording.Status.DRAFT, created_by_id=viewer.user_id)
+    return Recording.objects.filter(q)
+
+
+def recordings_audible(*, user, today: date | None = None) -> QuerySet[Recording]:
+    """The recordings whose audio (and derived files) this user may hear."""
+    viewer = viewer_for(user)
+    visible = recordings_visible(user=user, today=today)
+    if viewer.is_staff:
+        return visible
+    today = today or timezone.localdate()
+    media = (
+        _protocol_q(viewer, "media_protocol", "media_custom_protocol")
+        | _grant_q(viewer, today)
+        | Q(community__in=viewer.steward_of)
+    )
+    if viewer.authenticated:
+        media |= Q(status=Recording.Status.DRAFT, created_by_id=viewer.user_id)
+    return visible.filter(media)
+
+
+def may_download_master(*, user, recording: Recording) -> bool:
+    """The preservation master goes to staff and the community's members who may hear the recording."""
+    viewer = viewer_for(user)
+    if viewer.is_staff:
+        return True
+    return recording.community_id in viewer.member_of and recordings_audible(user=user).filter(pk=recording.pk).exists()
+
+
+def recording_visible_or_none(*, user, pk) -> Recording | None:
+    try:
+        return recordings_visible(user=user).filter(pk=pk).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def annotations_visible(*, user, recording: Recording | None = None) -> QuerySet[Annotation]:
+    """Annotations of visible recordings that the annotation's own protocol admits."""
+    viewer = viewer_for(user)
+    qs = Annotation.objects.filter(recording__in=recordings_visible(user=user))
+    if recording is not None:
+        qs = qs.filter(recording=recording)
+    if viewer.is_staff:
+        return qs
+    q = _protocol_q(viewer, "protocol", "custom_protocol", community="recording__community")
+    q |= Q(recording__community__in=viewer.steward_of)
+    if viewer.authenticated:
+        q |= Q(author_id=viewer.user_id)
+    return qs.filter(q)
+
+
+def is_steward(*, user, community_id) -> bool:
+    viewer = viewer_for(user)
+    return viewer.is_staff or community_id in viewer.steward_of
+
+
+def is_member(*, user, community_id) -> bool:
+    viewer = viewer_for(user)
+    return viewer.is_staff or community_id in viewer.member_of
+
+
+def communities_stewarded(*, user) -> frozenset[UUID]:
+    return viewer_for(user).steward_of

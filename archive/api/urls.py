@@ -1,0 +1,28 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from .views.auth import TokenView
+from .views.communities import CollectionViewSet, CommunityViewSet, TraditionViewSet
+from .views.decisions import AccessRequestViewSet, ProposalViewSet
+from .views.recordings import AnnotationDetail, RecordingViewSet
+from .views.search import SearchView
+from .views.tus import UploadCreate, UploadDetail
+
+router = DefaultRouter()
+router.register("communities", CommunityViewSet, basename="community")
+router.register("traditions", TraditionViewSet, basename="tradition")
+router.register("collections", CollectionViewSet, basename="collection")
+router.register("recordings", RecordingViewSet, basename="recording")
+router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("access-requests", AccessRequestViewSet, basename="access-request")
+
+annotation = AnnotationDetail.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"})
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("search/", SearchView.as_view(), name="api-search"),
+    path("uploads/", UploadCreate.as_view(), name="tus-create"),
+    path("uploads/<uuid:pk>/", UploadDetail.as_view(), name="tus-upload"),
+    path("recordings/<uuid:pk>/annotations/<uuid:annotation_pk>/", annotation, name="annotation-detail"),
+    path("", include(router.urls)),
+]

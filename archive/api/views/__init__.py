@@ -1,0 +1,1 @@
+"""Thin API views: parse, call a service or selector, serialise."""

@@ -1,0 +1,69 @@
+"""A BagIt 1.0 bag of a collection: masters, Dublin Core and the full JSON record of each
+recording, its preservation events, sha256 and sha512 manifests (the bagit library)."""
+import json
+import shutil
+from pathlib import Path
+
+import bagit
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+from ..access import recordings_audible, recordings_visible, viewer_for
+from ..models import Collection, PreservationEvent, Recording, RecordingFile
+from ..services.events import event_log
+from .dublin_core import dublin_core_xml
+
+
+def recordings_for_bag(*, collection: Collection, user):
+    """Public recordings for anyone; restricted ones only for stewards of the owning community."""
+    viewer = viewer_for(user)
+    members = Recording.objects.filter(collection=collection).exclude(status=Recording.Status.WITHDRAWN)
+    if viewer.is_staff or collection.community_id in viewer.steward_of:
+        return members.filter(pk__in=recordings_visible(user=user).values("pk")), True
+    public = recordings_audible(user=None).values("pk")
+    return members.filter(pk__in=public), False
+
+
+def export_bag(*, collection: Collection, dest: Path, user=None) -> dict:
+    from ..api.serializers.recordings import RecordingOutput
+    from ..selectors import recording_list_visible
+
+    dest = Path(dest)
+    if dest.exists() and any(dest.iterdir()):
+        raise FileExistsError(f"{dest} exists and is not empty")
+    dest.mkdir(parents=True, exist_ok=True)
+    recordings, restricted_allowed = recordings_for_bag(collection=collection, user=user)
+    rows = recording_list_visible(user=user).filter(pk__in=recordings.values("pk")).order_by("title")
+    exported = []
+    for recording in rows:
+        folder = dest / "recordings" / str(recording.pk)
+        folder.mkdir(parents=True)
+        master = RecordingFile.objects.filter(recording=recording, role=RecordingFile.Role.MASTER).first()
+        if master is not None:
+            with default_storage.open(master.storage_name, "rb") as src, \
+                    open(folder / f"master{Path(master.storage_name).suffix}", "wb") as out:
+                shutil.copyfileobj(src, out, 1 << 20)
+        record = dict(RecordingOutput(recording).data)
+        record["record_protocol_detail"] = recording.record_protocol
+        record["media_protocol_detail"] = recording.media_protocol
+        (folder / "record.json").write_text(json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
+        (folder / "dc.xml").write_bytes(dublin_core_xml(recording))
+        events = list(recording.events.values("type", "at", "agent_name", "outcome", "detail"))
+        (folder / "events.json").write_text(json.dumps(events, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
+        exported.append(recording)
+    (dest / "collection.json").write_text(json.dumps({
+        "id": str(collection.pk), "title": collection.title, "description": collection.description,
+        "community": collection.community.name, "recordings": [str(r.pk) for r in exported],
+        "restricted_included": restricted_allowed,
+    }, ensure_ascii=False, indent=2))
+    bag = bagit.make_bag(str(dest), {
+        "Source-Organization": collection.community.name,
+        "External-Description": f"Songkeeper collection “{collection.title}”",
+        "External-Identifier": f"urn:uuid:{collection.pk}",
+        "Bagging-Date": timezone.localdate().isoformat(),
+    }, checksums=["sha256", "sha512"])
+    for recording in exported:
+        event_log(recording=recording, type=PreservationEvent.Type.EXPORT, user=user,
+                  detail=f"exported in a BagIt bag of “{collection.title}” to {dest}")
+    return {"recordings": len(exported), "restricted_included": restricted_allowed, "valid": bag.is_valid()}

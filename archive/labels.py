@@ -1,0 +1,83 @@
+"""The Local Contexts Traditional Knowledge (TK) and Biocultural (BC) Labels.
+
+Names follow Local Contexts; descriptions summarise each label's meaning in the
+archive's words. Loaded into the Label table by a data migration.
+"""
+
+LABELS: list[tuple[str, str, str, str]] = [
+    # (code, kind, name, description)
+    ("tk_attribution", "TK", "TK Attribution",
+     "The community asks that anyone using this material correctly attributes it to the named community or person."),
+    ("tk_clan", "TK", "TK Clan",
+     "This material is subject to conditions for use set by a clan; contact the clan before using it."),
+    ("tk_family", "TK", "TK Family",
+     "This material is subject to conditions for use set by a family; contact the family before using it."),
+    ("tk_multiple_communities", "TK", "TK Multiple Communities",
+     "Responsibility for this material is shared by several communities; uses need the agreement of each."),
+    ("tk_community_voice", "TK", "TK Community Voice",
+     "The community wants its own voice and account to be heard alongside this material."),
+    ("tk_creative", "TK", "TK Creative",
+     "This material has a creative relationship with the community: derivatives need its permission."),
+    ("tk_verified", "TK", "TK Verified",
+     "The community is satisfied that this material is represented appropriately and respectfully."),
+    ("tk_non_verified", "TK", "TK Non-Verified",
+     "The community has concerns about how this material is represented; use it with care."),
+    ("tk_seasonal", "TK", "TK Seasonal",
+     "This material may be heard and used only at particular times of the year."),
+    ("tk_women_general", "TK", "TK Women General",
+     "This material is traditionally used by women; the community asks that this is respected."),
+    ("tk_men_general", "TK", "TK Men General",
+     "This material is traditionally used by men; the community asks that this is respected."),
+    ("tk_men_restricted", "TK", "TK Men Restricted",
+     "This material is restricted to men of the community."),
+    ("tk_women_restricted", "TK", "TK Women Restricted",
+     "This material is restricted to women of the community."),
+    ("tk_culturally_sensitive", "TK", "TK Culturally Sensitive",
+     "This material has cultural sensitivities; the community asks for care and context in its use."),
+    ("tk_secret_sacred", "TK", "TK Secret / Sacred",
+     "This material is secret or sacred and is not to be circulated beyond the community's own protocols."),
+    ("tk_open_to_commercialization", "TK", "TK Open to Commercialization",
+     "The community is open to commercial use of this material under a fair agreement with it."),
+    ("tk_non_commercial", "TK", "TK Non-Commercial",
+     "This material, and anything derived from it, may not be used commercially."),
+    ("tk_community_use_only", "TK", "TK Community Use Only",
+     "This material is to be used only by members of the community."),
+    ("tk_outreach", "TK", "TK Outreach",
+     "The community allows this material to be used for education and outreach."),
+    ("tk_open_to_collaboration", "TK", "TK Open to Collaboration",
+     "The community welcomes collaboration and research on this material."),
+    ("bc_provenance", "BC", "BC Provenance",
+     "The community is the source of this material and should be named wherever it is used."),
+    ("bc_multiple_communities", "BC", "BC Multiple Communities",
+     "Several communities share rights and responsibilities for this material."),
+    ("bc_clan", "BC", "BC Clan", "A clan has rights and responsibilities for this material."),
+    ("bc_consent_verified", "BC", "BC Consent Verified",
+     "Free, prior and informed consent was given by the community for this material."),
+    ("bc_consent_non_verified", "BC", "BC Consent Non-Verified",
+     "Consent of the community for this material has not been verified."),
+    ("bc_research_use", "BC", "BC Research Use",
+     "The community permits research use of this material under its conditions."),
+    ("bc_open_to_collaboration", "BC", "BC Open to Collaboration",
+     "The community welcomes collaboration on research with this material."),
+    ("bc_outreach", "BC", "BC Outreach",
+     "The community allows this material to be used for education and outreach."),
+]
+
+# Labels whose rules the archive itself enforces (see archive.access and generation).
+ENFORCED = {
+    "tk_secret_sacred": "never beyond the community's protocol, never used for training",
+    "tk_seasonal": "visible outside the community only between the community's dates",
+    "tk_non_commercial": "inherited by every derived example",
+    "tk_attribution": "its text is shown wherever the recording or its derivatives appear",
+}
+# Labels that forbid training on the recording whatever the consent says.
+NO_TRAINING = {"tk_secret_sacred", "tk_community_use_only", "tk_men_restricted", "tk_women_restricted"}
+
+
+def labels_sync(label_model) -> int:
+    """Make the Label table hold the catalogue above (used by the migration and tests)."""
+    for code, kind, name, description in LABELS:
+        label_model.objects.update_or_create(
+            code=code, defaults={"kind": kind, "name": name, "description": description, "icon": kind}
+        )
+    return len(LABELS)

@@ -1,0 +1,17 @@
+"""The catalogue: communities, traditions, recordings and what communities say about them."""
+from .access import AccessRequest, Label, LabelRule, Protocol, ProtocolLevel
+from .analysis import Analysis
+from .catalogue import Collection, Instrument, Language, Person, Place, Tradition
+from .community import Community, Membership
+from .contributions import Annotation, Narrative, Proposal
+from .events import PreservationEvent
+from .files import RecordingFile
+from .recording import Recording, RecordingLabel, RecordingPerson
+from .search import SearchDocument
+from .uploads import Upload
+
+__all__ = [
+    "AccessRequest", "Analysis", "Annotation", "Collection", "Community", "Instrument", "Label", "LabelRule",
+    "Language", "Membership", "Narrative", "Person", "Place", "PreservationEvent", "Proposal",
+    "Protocol", "ProtocolLevel", "Recording", "RecordingFile", "RecordingLabel", "RecordingPerson", "SearchDocument", "Tradition", "Upload",
+]

@@ -1,0 +1,127 @@
+"""What decides who sees what: protocols, Local Contexts labels and the rules a
+community binds to them, and access requests. The decision itself is made in
+``archive.access`` and nowhere else."""
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from .community import Community
+
+
+class ProtocolLevel(models.TextChoices):
+    """Built-in protocols, from open to closed; CUSTOM means a community-defined Protocol."""
+
+    PUBLIC = "public"
+    REGISTERED = "registered"
+    COMMUNITY = "community"
+    CUSTOM = "custom"
+    STEWARDS = "stewards"
+
+
+# How strict each level is; media must be at least as strict as the record.
+LEVEL_RANK = {
+    ProtocolLevel.PUBLIC: 0,
+    ProtocolLevel.REGISTERED: 1,
+    ProtocolLevel.COMMUNITY: 2,
+    ProtocolLevel.CUSTOM: 3,
+    ProtocolLevel.STEWARDS: 4,
+}
+
+
+class Protocol(models.Model):
+    """A protocol a community defines with named members, e.g. an initiated group."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="protocols")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="protocols", blank=True)
+
+    class Meta:
+        ordering = ["community", "name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="protocol_name_unique")]
+
+    def __str__(self):
+        return f"{self.community}: {self.name}"
+
+
+class Label(models.Model):
+    """A Local Contexts TK or BC Label (the catalogue is loaded from archive.labels)."""
+
+    class Kind(models.TextChoices):
+        TK = "TK"
+        BC = "BC"
+
+    code = models.CharField(max_length=64, primary_key=True)
+    kind = models.CharField(max_length=2, choices=Kind.choices)
+    name = models.CharField(max_length=120)
+    description = models.TextField()
+    icon = models.CharField(max_length=16, blank=True, help_text="short mark shown in the label badge")
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class LabelRule(models.Model):
+    """A community's binding of a label to a rule the archive enforces.
+
+    * Secret/Sacred: visible only under ``protocol_level`` (community or stewards), never trained on.
+    * Seasonal: outside ``season_start``..``season_end`` (MM-DD, may wrap the year end)
+      only the community sees it.
+    * Attribution: ``text`` is shown wherever the recording or its derivatives appear.
+    * Non-Commercial: inherited by every derived example.
+    """
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="label_rules")
+    label = models.ForeignKey(Label, on_delete=models.CASCADE, related_name="rules")
+    text = models.TextField(blank=True, help_text="the community's own wording of the label")
+    protocol_level = models.CharField(
+        max_length=16, choices=[(ProtocolLevel.COMMUNITY, "community"), (ProtocolLevel.STEWARDS, "stewards")],
+        default=ProtocolLevel.COMMUNITY,
+    )
+    season_start = models.CharField(max_length=5, blank=True, help_text="MM-DD")
+    season_end = models.CharField(max_length=5, blank=True, help_text="MM-DD")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "label"], name="one_rule_per_label")]
+
+    def __str__(self):
+        return f"{self.community}: {self.label_id}"
+
+    def in_season(self, today) -> bool:
+        if not (self.season_start and self.season_end):
+            return True
+        md = today.strftime("%m-%d")
+        if self.season_start <= self.season_end:
+            return self.season_start <= md <= self.season_end
+        return md >= self.season_start or md <= self.season_end
+
+
+class AccessRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        GRANTED = "granted"
+        DENIED = "denied"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recording = models.ForeignKey("archive.Recording", on_delete=models.CASCADE, related_name="access_requests")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_requests")
+    message = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    until = models.DateField(null=True, blank=True, help_text="a grant ends after this day")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.requester} → {self.recording_id} [{self.status}]"

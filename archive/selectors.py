@@ -1,0 +1,167 @@
+"""Reads of the catalogue, always starting from the access selectors in archive.access."""
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .access import annotations_visible, communities_stewarded, recordings_audible, recordings_visible
+from .models import (
+    AccessRequest,
+    Analysis,
+    Collection,
+    Community,
+    LabelRule,
+    Narrative,
+    PreservationEvent,
+    Proposal,
+    Recording,
+    RecordingFile,
+    RecordingPerson,
+    Tradition,
+)
+
+
+def recording_list_visible(*, user) -> QuerySet[Recording]:
+    """Visible recordings with what their JSON and cards need, fetched in a few queries."""
+    from .analysis import ANALYSER, VERSION
+
+    current = Analysis.objects.filter(analyser=ANALYSER, version=VERSION, status=Analysis.Status.OK)
+    return recordings_visible(user=user).select_related("place", "tradition", "community").prefetch_related(
+        Prefetch("credits", queryset=RecordingPerson.objects.select_related("person")),
+        "instruments", "languages", "label_links", "files",
+        Prefetch("analyses", queryset=current, to_attr="current_analyses"),
+    )
+
+
+def audible_among(*, user, recordings) -> set:
+    """Which of these recordings the user may hear (one query), for serializer context."""
+    return set(recordings_audible(user=user).filter(pk__in=[r.pk for r in recordings]).values_list("pk", flat=True))
+
+
+def attribution_texts(*, recording: Recording) -> list[str]:
+    """Attribution wording the community bound to labels on this recording."""
+    codes = [link.label_id for link in recording.label_links.all()]
+    if "tk_attribution" not in codes and "bc_provenance" not in codes:
+        return []
+    rules = LabelRule.objects.filter(community_id=recording.community_id, label_id__in=["tk_attribution", "bc_provenance"])
+    texts = [r.text for r in rules if r.text]
+    return texts or [f"Attribution: {recording.community.name}"]
+
+
+def narratives_for(*, recording: Recording) -> QuerySet[Narrative]:
+    return recording.narratives.select_related("community")
+
+
+def events_for(*, recording: Recording) -> QuerySet[PreservationEvent]:
+    return recording.events.all()
+
+
+def recording_history(*, recording: Recording) -> list[dict]:
+    """Who changed which field when, newest first (old → new for each field)."""
+    entries = []
+    records = list(recording.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    for newer, older in zip(records, records[1:] + [None], strict=True):
+        if older is None:
+            changes = [{"field": "*", "old": None, "new": "created"}]
+        else:
+            delta = newer.diff_against(older)
+            changes = [{"field": c.field, "old": _plain(c.field, c.old), "new": _plain(c.field, c.new)}
+                       for c in delta.changes]
+            if not changes:
+                continue
+        entries.append({
+            "at": newer.history_date,
+            "user": newer.history_user.get_username() if newer.history_user else None,
+            "type": {"+": "created", "~": "changed", "-": "deleted"}[newer.history_type],
+            "reason": newer.history_change_reason or "",
+            "changes": changes,
+        })
+    return entries
+
+
+def _plain(field: str, value):
+    """History values as JSON; many-to-many values (through-row dicts) become the names they point at."""
+    if isinstance(value, list):
+        related = Recording._meta.get_field(field).related_model
+        key = related._meta.model_name
+        ids = [item[key] for item in value if isinstance(item, dict) and key in item]
+        objects = related.objects.in_bulk(ids)
+        return sorted(str(objects.get(pk, pk)) for pk in ids)
+    if value is None or isinstance(value, (int, float, str, bool)):
+        return value
+    return str(value)
+
+
+def proposals_visible(*, user) -> QuerySet[Proposal]:
+    if not user.is_authenticated:
+        return Proposal.objects.none()
+    if user.is_staff:
+        return Proposal.objects.all()
+    return Proposal.objects.filter(
+        Q(proposer=user) | Q(recording__community__in=communities_stewarded(user=user))
+    ).filter(recording__in=recordings_visible(user=user))
+
+
+def access_requests_visible(*, user) -> QuerySet[AccessRequest]:
+    if not user.is_authenticated:
+        return AccessRequest.objects.none()
+    if user.is_staff:
+        return AccessRequest.objects.all()
+    return AccessRequest.objects.filter(Q(requester=user) | Q(recording__community__in=communities_stewarded(user=user)))
+
+
+def traditions_with_counts(*, user) -> QuerySet[Tradition]:
+    """Traditions with the number of recordings this user may see (never counting hidden ones)."""
+    visible = recordings_visible(user=user).values("pk")
+    return Tradition.objects.annotate(n_recordings=Count("recordings", filter=Q(recordings__in=visible), distinct=True))
+
+
+def communities_with_counts(*, user) -> QuerySet[Community]:
+    visible = recordings_visible(user=user).values("pk")
+    return Community.objects.annotate(n_recordings=Count("recordings", filter=Q(recordings__in=visible), distinct=True))
+
+
+def collections_with_counts(*, user) -> QuerySet[Collection]:
+    visible = recordings_visible(user=user).values("pk")
+    return Collection.objects.select_related("community").annotate(
+        n_recordings=Count("recordings", filter=Q(recordings__in=visible), distinct=True)
+    )
+
+
+def steward_dashboard(*, user) -> dict:
+    """What a steward has to decide and look after."""
+    stewarded = communities_stewarded(user=user)
+    if user.is_staff:
+        recs = Recording.objects.all()
+    else:
+        recs = Recording.objects.filter(community__in=stewarded)
+    return {
+        "communities": Community.objects.filter(pk__in=stewarded) if not user.is_staff else Community.objects.all(),
+        "proposals": Proposal.objects.filter(recording__in=recs, status=Proposal.Status.PENDING)
+        .select_related("recording", "proposer"),
+        "access_requests": AccessRequest.objects.filter(recording__in=recs, status=AccessRequest.Status.PENDING)
+        .select_related("recording", "requester"),
+        "recordings": recs.select_related("community").prefetch_related("label_links__label").order_by("title"),
+        "fixity_failures": RecordingFile.objects.filter(recording__in=recs, fixity_ok=False).select_related("recording"),
+    }
+
+
+__all__ = ["annotations_visible", "recordings_visible"]
+
+
+def browse_places(*, user) -> list[dict]:
+    """Countries and places with the number of recordings the user may see there (none listed at zero)."""
+    visible = recordings_visible(user=user)
+    rows = (visible.exclude(place__isnull=True).values("place__country", "place__name")
+            .annotate(n=Count("pk", distinct=True)).order_by("place__country", "place__name"))
+    countries: dict = {}
+    for r in rows:
+        entry = countries.setdefault(r["place__country"] or "—", {"country": r["place__country"] or "—", "count": 0,
+                                                                  "places": []})
+        entry["places"].append({"name": r["place__name"], "count": r["n"]})
+        entry["count"] += r["n"]
+    return list(countries.values())
+
+
+def browse_instruments(*, user) -> list[dict]:
+    visible = recordings_visible(user=user)
+    rows = (visible.exclude(instruments__isnull=True).values("instruments__slug", "instruments__name")
+            .annotate(n=Count("pk", distinct=True)).order_by("instruments__name"))
+    return [{"slug": r["instruments__slug"], "name": r["instruments__name"], "count": r["n"]} for r in rows]

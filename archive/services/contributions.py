@@ -1,0 +1,92 @@
+"""Narratives and annotations that people add to recordings."""
+from ..access import is_member, is_steward
+from ..models import Annotation, Narrative, ProtocolLevel
+from ..search.index import search_mark_dirty
+from .errors import NotAllowed, ServiceError
+
+
+def narrative_create(*, recording, community, title: str, text: str, user, language: str = "") -> Narrative:
+    """A member speaks for their community; each community's account stands beside the others."""
+    if not is_member(user=user, community_id=community.pk):
+        raise NotAllowed("only members of a community may give its account", field="community")
+    narrative = Narrative.objects.create(recording=recording, community=community, title=title, text=text,
+                                         language=language, author=user)
+    search_mark_dirty(recording.pk)
+    return narrative
+
+
+def _check_times(start, end, duration):
+    if start < 0 or end < start:
+        raise ServiceError("an annotation needs 0 ≤ start ≤ end", field="end")
+    if duration is not None and end > duration + 1e-6:
+        raise ServiceError(f"end is past the recording's duration ({duration:.2f} s)", field="end")
+
+
+def annotation_create(*, recording, data: dict, user) -> Annotation:
+    """Members of the recording's community annotate it (anyone may propose changes to the record)."""
+    if not user.is_authenticated:
+        raise NotAllowed("sign in to annotate")
+    if not is_member(user=user, community_id=recording.community_id):
+        raise NotAllowed("only members of the recording's community may annotate it")
+    _check_times(data["start"], data["end"], recording.duration_seconds)
+    level, custom = data.get("protocol", (ProtocolLevel.PUBLIC, None))
+    if custom is not None and custom.community_id != recording.community_id:
+        raise ServiceError("a custom protocol must belong to the recording's community", field="protocol")
+    annotation = Annotation.objects.create(
+        recording=recording, start=data["start"], end=data["end"], body=data["body"],
+        language=data.get("language", ""), author=user, protocol=level, custom_protocol=custom,
+        content_warning=data.get("content_warning", ""),
+    )
+    search_mark_dirty(recording.pk)
+    return annotation
+
+
+def _may_edit(annotation, user) -> bool:
+    return annotation.author_id == user.pk or is_steward(user=user, community_id=annotation.recording.community_id)
+
+
+def annotation_update(*, annotation: Annotation, data: dict, user) -> Annotation:
+    if not _may_edit(annotation, user):
+        raise NotAllowed("only the author or a steward may change an annotation")
+    for key in ("start", "end", "body", "language", "content_warning"):
+        if key in data:
+            setattr(annotation, key, data[key])
+    if "protocol" in data:
+        annotation.protocol, annotation.custom_protocol = data["protocol"]
+    _check_times(annotation.start, annotation.end, annotation.recording.duration_seconds)
+    annotation.save()
+    search_mark_dirty(annotation.recording_id)
+    return annotation
+
+
+def annotation_delete(*, annotation: Annotation, user) -> None:
+    if not _may_edit(annotation, user):
+        raise NotAllowed("only the author or a steward may delete an annotation")
+    recording_id = annotation.recording_id
+    annotation.delete()
+    search_mark_dirty(recording_id)
+
+
+def annotations_import(*, recording, user, data: bytes, layer: str = "", language: str = "",
+                       protocol=(ProtocolLevel.PUBLIC, None)) -> list[Annotation]:
+    """Import a WebVTT or SRT transcript as one layer of annotations: all of it or none."""
+    from django.db import transaction
+
+    from ..transcripts import TranscriptError, read_cues
+
+    if not is_member(user=user, community_id=recording.community_id):
+        raise NotAllowed("only members of the recording's community may annotate it")
+    try:
+        _kind, cues = read_cues(data)
+    except TranscriptError as exc:
+        raise ServiceError(str(exc), field="file") from None
+    level, custom = protocol
+    created = []
+    with transaction.atomic():
+        for start, end, text in cues:
+            _check_times(start, end, recording.duration_seconds)
+            created.append(Annotation.objects.create(
+                recording=recording, start=start, end=end, body=text, language=language, layer=layer[:120],
+                author=user, protocol=level, custom_protocol=custom))
+        search_mark_dirty(recording.pk)
+    return created

@@ -1,0 +1,102 @@
+"""Attaching an audio file to a recording: checked by decoding, hashed, stored under an
+id-based name, logged as PREMIS-style events, and handed to a worker for derivation.
+A refused file leaves nothing behind: no stored file, no row, no job."""
+import hashlib
+import unicodedata
+from pathlib import Path
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from ..access import is_member
+from ..audio.probe import UnsupportedAudio, probe_audio
+from ..models import PreservationEvent, Recording, RecordingFile
+from .errors import Conflict, NotAllowed, ServiceError
+from .events import event_log
+
+HASH_BLOCK = 1 << 20
+
+
+class _LocalFile(File):
+    """A file already on local disk: FileSystemStorage moves it instead of copying."""
+
+    def temporary_file_path(self):
+        return self.name
+
+
+def check_filename(name: str) -> str:
+    """The uploader's file name, kept only as metadata; refuse names that try tricks."""
+    if not name or len(name) > 255:
+        raise ServiceError("the file name must be 1 to 255 characters", field="file")
+    if "/" in name or "\\" in name or name in (".", ".."):
+        raise ServiceError("the file name must not contain path separators", field="file")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in name):
+        raise ServiceError("the file name must not contain control or invisible characters", field="file")
+    return unicodedata.normalize("NFC", name)
+
+
+def sha256_of(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as f:
+        while chunk := f.read(HASH_BLOCK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def recording_attach_master(*, recording: Recording, path: Path, original_name: str, user,
+                            sha256: str | None = None, size: int | None = None,
+                            expected_sha256: str | None = None, move: bool = True) -> tuple[RecordingFile, object]:
+    """Check, store and register an uploaded master. Returns (file row, derivation job).
+
+    ``path`` is a temporary file the caller owns; it is moved into storage on success
+    (copied instead with ``move=False``, for bulk ingest from a folder the operator keeps).
+    ``sha256``/``size`` are passed when they were computed while the upload was written.
+    """
+    if not is_member(user=user, community_id=recording.community_id):
+        raise NotAllowed("only members of the recording's community may add its audio")
+    name = check_filename(original_name)
+    if sha256 is None or size is None:
+        sha256, size = sha256_of(path)
+    if expected_sha256 and expected_sha256.strip().lower() != sha256:
+        raise ServiceError(f"the file's sha256 is {sha256}, not the {expected_sha256.strip().lower()} that was sent",
+                           field="sha256")
+    try:
+        info = probe_audio(path)
+    except UnsupportedAudio as exc:
+        raise ServiceError(str(exc), field="file") from None
+    storage_name = f"recordings/{recording.pk}/master-{sha256[:16]}.{info.extension}"
+    from worker.services import job_create
+
+    stored = None
+    try:
+        with transaction.atomic():
+            locked = Recording.objects.select_for_update().get(pk=recording.pk)
+            if RecordingFile.objects.filter(recording=locked, role=RecordingFile.Role.MASTER).exists():
+                raise Conflict("this recording already has its preservation master", field="file")
+            with open(path, "rb") as handle:
+                content = _LocalFile(handle, name=str(path)) if move else File(handle, name=Path(path).name)
+                stored = default_storage.save(storage_name, content)
+            row = RecordingFile.objects.create(
+                recording=locked, role=RecordingFile.Role.MASTER, storage_name=stored, sha256=sha256, size=size,
+                original_name=name, container=info.container, codec=info.codec, sample_rate=info.sample_rate,
+                channels=info.channels, bit_depth=info.bit_depth, duration=info.duration,
+                technical={"frames": info.frames, **info.broadcast}, uploaded_by=user,
+            )
+            locked.duration_seconds = info.duration
+            locked._history_user = user
+            locked.save(update_fields=["duration_seconds", "modified"])
+            event_log(recording=locked, type=PreservationEvent.Type.INGESTION, user=user,
+                      detail=f"{name} ({size} bytes) stored as {stored}")
+            event_log(recording=locked, type=PreservationEvent.Type.MESSAGE_DIGEST, user=user, detail=f"sha256 {sha256}")
+            event_log(recording=locked, type=PreservationEvent.Type.FORMAT_IDENTIFICATION, user=user,
+                      detail=f"{info.container}/{info.codec}, {info.sample_rate} Hz, {info.channels} ch, "
+                             f"{info.bit_depth or '-'} bit, {info.duration:.3f} s (decoded in full)")
+            job = job_create(kind="recording.derive", target=locked, user=user)
+            job.analysis_job = job_create(kind="recording.analyse", target=locked, user=user)
+    except BaseException:
+        if stored and default_storage.exists(stored):
+            default_storage.delete(stored)
+        raise
+    return row, job

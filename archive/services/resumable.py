@@ -1,0 +1,148 @@
+"""Resumable uploads (tus 1.0.0): create, append at an offset, finish by attaching the
+file exactly as a multipart upload would, or terminate. The file's size on disk is the
+offset, so an upload cut at any byte resumes from the byte after the last one that arrived."""
+import base64
+import binascii
+import fcntl
+import hashlib
+import os
+from contextlib import contextmanager
+
+from django.conf import settings
+
+from ..access import is_member
+from ..models import Upload
+from .errors import Conflict, NotAllowed, ServiceError
+from .ingest import check_filename, recording_attach_master
+
+BLOCK = 1 << 20
+
+
+class ChecksumMismatch(ServiceError):
+    status = 460
+    code = "checksum_mismatch"
+
+
+class TooLarge(ServiceError):
+    status = 413
+    code = "too_large"
+
+
+def parse_metadata(header: str) -> dict:
+    """Upload-Metadata: comma-separated "key base64value" pairs."""
+    out = {}
+    for pair in filter(None, (p.strip() for p in (header or "").split(","))):
+        key, _, value = pair.partition(" ")
+        try:
+            out[key] = base64.b64decode(value, validate=True).decode("utf-8") if value else ""
+        except (binascii.Error, UnicodeDecodeError):
+            raise ServiceError(f"Upload-Metadata value of {key!r} is not base64 UTF-8") from None
+    return out
+
+
+def upload_create(*, recording, user, length: int, metadata: dict) -> Upload:
+    if not is_member(user=user, community_id=recording.community_id):
+        raise NotAllowed("only members of the recording's community may add its audio")
+    if length < 0:
+        raise ServiceError("Upload-Length must be a non-negative integer")
+    if length > settings.MAX_UPLOAD_BYTES:
+        raise TooLarge(f"the file is larger than this archive accepts ({settings.MAX_UPLOAD_BYTES} bytes)")
+    filename = check_filename(metadata.get("filename") or "upload")
+    upload = Upload.objects.create(recording=recording, user=user, filename=filename, length=length, metadata=metadata)
+    settings.TUS_UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    upload.path.touch()
+    return upload
+
+
+def current_offset(upload: Upload) -> int:
+    try:
+        return os.path.getsize(upload.path)
+    except FileNotFoundError:
+        return 0
+
+
+@contextmanager
+def _exclusive(upload: Upload):
+    with open(upload.path, "ab") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Conflict("another PATCH to this upload is in progress") from None
+        try:
+            yield handle
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def upload_append(*, upload: Upload, offset: int, stream, content_length: int | None, checksum: str | None):
+    """Append the request body at ``offset``. Without a checksum every byte that arrives is kept
+    (so an interrupted PATCH resumes after it); with one, the chunk is kept only if it matches."""
+    with _exclusive(upload) as handle:
+        on_disk = current_offset(upload)
+        if offset != on_disk:
+            raise Conflict(f"Upload-Offset is {offset} but the upload is at {on_disk}")
+        room = upload.length - on_disk
+        if content_length is not None and content_length > room:
+            raise TooLarge(f"the chunk would pass the declared Upload-Length by {content_length - room} bytes")
+        expected = _parse_checksum(checksum) if checksum else None
+        if expected is None:
+            written = _copy(stream, handle, room)
+        else:
+            staged = upload.path.with_suffix(".chunk")
+            with open(staged, "wb") as part:
+                written = _copy(stream, part, room)
+            digest = hashlib.sha256(staged.read_bytes()).digest()
+            if digest != expected:
+                staged.unlink()
+                raise ChecksumMismatch("the chunk's sha256 does not match Upload-Checksum")
+            with open(staged, "rb") as part:
+                while block := part.read(BLOCK):
+                    handle.write(block)
+            staged.unlink()
+        handle.flush()
+        os.fsync(handle.fileno())
+    upload.offset = on_disk + written
+    Upload.objects.filter(pk=upload.pk).update(offset=upload.offset)
+    return upload.offset
+
+
+def _copy(stream, handle, limit: int) -> int:
+    written = 0
+    while written < limit:
+        try:
+            block = stream.read(min(BLOCK, limit - written))
+        except OSError:  # the client went away; what arrived is kept
+            break
+        if not block:
+            break
+        handle.write(block)
+        written += len(block)
+    return written
+
+
+def _parse_checksum(header: str) -> bytes:
+    algorithm, _, value = header.strip().partition(" ")
+    if algorithm.lower() != "sha256":
+        raise ServiceError("Upload-Checksum algorithm must be sha256")
+    try:
+        return base64.b64decode(value, validate=True)
+    except binascii.Error:
+        raise ServiceError("Upload-Checksum value is not base64") from None
+
+
+def upload_finish(*, upload: Upload):
+    """The last byte arrived: attach exactly as /upload/ would. A refused file is removed with its row."""
+    try:
+        row, job = recording_attach_master(recording=upload.recording, path=upload.path, original_name=upload.filename,
+                                           user=upload.user, expected_sha256=upload.metadata.get("sha256") or None)
+    except ServiceError:
+        upload_terminate(upload=upload)
+        raise
+    Upload.objects.filter(pk=upload.pk).delete()
+    return row, job
+
+
+def upload_terminate(*, upload: Upload) -> None:
+    for path in (upload.path, upload.path.with_suffix(".chunk")):
+        path.unlink(missing_ok=True)
+    Upload.objects.filter(pk=upload.pk).delete()

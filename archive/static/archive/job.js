@@ -1,0 +1,43 @@
+/* Follows a job: polls /api/jobs/{id}/ until it has succeeded or failed, and shows its result. */
+(function () {
+  "use strict";
+  var box = document.getElementById("job");
+  if (!box) return;
+  function text(id, value) { document.getElementById(id).textContent = value || ""; }
+  function show(result) {
+    var out = document.getElementById("job-result");
+    out.textContent = "";
+    if (!result) return;
+    if (typeof result.added === "number") {
+      var p = document.createElement("p");
+      p.id = "job-summary";
+      p.textContent = result.added + " added, " + result.already_present + " already present, " +
+        result.errors.length + " skipped with errors";
+      out.appendChild(p);
+      var list = document.createElement("ul");
+      result.errors.forEach(function (e) {
+        var li = document.createElement("li");
+        li.textContent = "line " + e.line + ": " + e.reason;
+        list.appendChild(li);
+      });
+      out.appendChild(list);
+    } else {
+      var pre = document.createElement("pre");
+      pre.textContent = JSON.stringify(result, null, 2);
+      out.appendChild(pre);
+    }
+  }
+  function poll() {
+    fetch(box.dataset.url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (job) {
+        document.getElementById("job-progress").value = job.progress;
+        text("job-state", job.state);
+        text("job-message", job.message);
+        text("job-error", job.error);
+        if (job.state === "succeeded" || job.state === "failed") { show(job.result); return; }
+        setTimeout(poll, 700);
+      });
+  }
+  poll();
+})();

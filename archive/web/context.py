@@ -1,0 +1,7 @@
+"""Template context shared by every page."""
+from ..access import viewer_for
+
+
+def site(request):
+    viewer = viewer_for(getattr(request, "user", None))
+    return {"site_name": "Songkeeper", "is_steward_somewhere": bool(viewer.steward_of) or viewer.is_staff}

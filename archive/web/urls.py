@@ -1,0 +1,23 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("search/", views.search_page, name="search"),
+    path("browse/", views.browse, name="browse"),
+    path("traditions/<str:slug>/", views.tradition_detail, name="tradition"),
+    path("communities/<str:slug>/", views.community_detail, name="community"),
+    path("collections/<uuid:pk>/", views.collection_detail, name="collection"),
+    path("recordings/<uuid:pk>/", views.recording_detail, name="recording"),
+    path("recordings/<uuid:pk>/upload/", views.recording_upload, name="recording-upload"),
+    path("recordings/<uuid:pk>/request-access/", views.recording_request_access, name="recording-request-access"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/ingest/", views.dashboard_ingest, name="dashboard-ingest"),
+    path("jobs/<uuid:pk>/", views.job_detail, name="job"),
+    path("dashboard/consent/<uuid:pk>/", views.dashboard_consent, name="dashboard-consent"),
+    path("dashboard/<str:kind>/<uuid:pk>/", views.dashboard_decide, name="dashboard-decide"),
+]

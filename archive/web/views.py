@@ -1,0 +1,238 @@
+"""Server-rendered pages. Every recording read goes through archive.access."""
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError
+
+from worker.models import Job
+from worker.selectors import jobs_visible
+
+from ..access import annotations_visible, communities_stewarded, is_member, is_steward, recordings_audible
+from ..api.views.decisions import validate_change
+from ..exports.citation import apa, bibtex
+from ..exports.manifest import COLUMNS
+from ..models import Collection, Community, LabelRule, Recording, Tradition
+from ..selectors import (
+    attribution_texts,
+    browse_instruments,
+    browse_places,
+    collections_with_counts,
+    communities_with_counts,
+    narratives_for,
+    recording_list_visible,
+    steward_dashboard,
+    traditions_with_counts,
+)
+from ..services.access_requests import access_request_create, access_request_decide
+from ..services.analysis import analysis_current
+from ..services.bulk_ingest import manifest_ingest_start
+from ..services.errors import ServiceError
+from ..services.proposals import proposal_decide
+from ..services.recordings import recording_update
+from ..warnings import recording_warnings
+
+
+def home(request):
+    return render(request, "archive/home.html", {
+        "traditions": traditions_with_counts(user=request.user).order_by("name"),
+        "communities": communities_with_counts(user=request.user).order_by("name"),
+        "recent": recording_list_visible(user=request.user).order_by("-created")[:12],
+    })
+
+
+def tradition_detail(request, slug):
+    tradition = get_object_or_404(Tradition.objects.prefetch_related("communities"), slug=slug)
+    return render(request, "archive/tradition.html", {
+        "tradition": tradition,
+        "recordings": recording_list_visible(user=request.user).filter(tradition=tradition).order_by("title"),
+    })
+
+
+def community_detail(request, slug):
+    community = get_object_or_404(Community, slug=slug)
+    return render(request, "archive/community.html", {
+        "community": community,
+        "collections": collections_with_counts(user=request.user).filter(community=community),
+        "recordings": recording_list_visible(user=request.user).filter(community=community).order_by("title"),
+    })
+
+
+def collection_detail(request, pk):
+    collection = get_object_or_404(Collection.objects.select_related("community"), pk=pk)
+    return render(request, "archive/collection.html", {
+        "collection": collection,
+        "recordings": recording_list_visible(user=request.user).filter(collection=collection).order_by("title"),
+    })
+
+
+def recording_detail(request, pk):
+    recording = recording_list_visible(user=request.user).filter(pk=pk).first()
+    if recording is None:
+        raise Http404("No such recording")
+    rules = {r.label_id: r for r in LabelRule.objects.filter(community=recording.community)}
+    labels = [{"label": link.label, "rule": rules.get(link.label_id)}
+              for link in recording.label_links.select_related("label")]
+    return render(request, "archive/recording.html", {
+        "recording": recording,
+        "narratives": narratives_for(recording=recording),
+        "annotations": annotations_visible(user=request.user, recording=recording).select_related("author"),
+        "labels": labels,
+        "attribution": attribution_texts(recording=recording),
+        "is_steward": is_steward(user=request.user, community_id=recording.community_id),
+        "can_hear": recordings_audible(user=request.user).filter(pk=recording.pk).exists(),
+        "can_upload": is_member(user=request.user, community_id=recording.community_id),
+        "can_annotate": is_member(user=request.user, community_id=recording.community_id),
+        "master": recording.files.filter(role="master").first(),
+        "analysis": analysis_current(recording),
+        "analysis_running": Job.objects.filter(kind="recording.analyse", target_id=str(recording.pk),
+                                               state__in=["queued", "running"]).first(),
+        "protocols": recording.community.protocols.all(),
+        "warnings": recording_warnings(recording),
+        "permalink": request.build_absolute_uri(f"/recordings/{recording.pk}/"),
+        "citation_apa": apa(recording, url=request.build_absolute_uri(f"/recordings/{recording.pk}/")),
+        "citation_bibtex": bibtex(recording, url=request.build_absolute_uri(f"/recordings/{recording.pk}/")),
+    })
+
+
+def browse(request):
+    """Browse by tradition, community, place (country, then place) and instrument; counts of what you may see."""
+    return render(request, "archive/browse.html", {
+        "traditions": traditions_with_counts(user=request.user).filter(n_recordings__gt=0).order_by("name"),
+        "communities": communities_with_counts(user=request.user).filter(n_recordings__gt=0).order_by("name"),
+        "places": browse_places(user=request.user),
+        "instruments": browse_instruments(user=request.user),
+    })
+
+
+def search_page(request):
+    """The search page: the same search as /api/search/, with facets as links that refine it."""
+    from urllib.parse import urlencode
+
+    from ..api.views.search import hit_json, run_search
+    from ..search.query import facets as facet_counts
+
+    params = request.GET.copy()
+    q = params.get("q", "")
+    try:
+        found = run_search(request, params)
+    except ValidationError as exc:
+        return render(request, "archive/search.html", {"q": q, "error": f"Check the filters: {exc.detail}",
+                                                       "hits": [], "facets": {}, "count": 0})
+    page = found["hits"][:100]
+    recordings = Recording.objects.select_related("tradition", "community").in_bulk([h["recording"] for h in page])
+    names = {"tradition": "tradition", "community": "community", "instrument": "instrument", "language": "language",
+             "country": "country", "decade": "decade", "label": "label", "has_audio": "has_audio",
+             "analysed": "analysed"}
+    facets = facet_counts(user=request.user, recording_ids=found["recording_ids"])
+    for name, values in facets.items():
+        for v in values:
+            value = v["value"][:-1] if name == "decade" else ({"yes": "true", "no": "false"}.get(v["value"], v["value"])
+                                                               if name in ("has_audio", "analysed") else v["value"])
+            v["query"] = urlencode({**params.dict(), names[name]: value})
+    active = [(k, {"value": v, "without": urlencode({kk: vv for kk, vv in params.items() if kk != k})})
+              for k, v in params.items() if k != "q" and v]
+    return render(request, "archive/search.html", {
+        "q": q, "hits": [hit_json(h, recordings) for h in page], "count": len(found["hits"]), "facets": facets,
+        "kept": [(k, v) for k, v in params.items() if k != "q"], "active": active,
+    })
+
+
+@login_required
+@require_POST
+def recording_request_access(request, pk):
+    recording = recording_list_visible(user=request.user).filter(pk=pk).first()
+    if recording is None:
+        raise Http404
+    try:
+        access_request_create(recording=recording, user=request.user, message=request.POST.get("message", ""))
+        messages.success(request, "Your request was sent to the community's stewards.")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("recording", pk=recording.pk)
+
+
+@login_required
+def recording_upload(request, pk):
+    """The resumable upload page (tus-js-client), for members of the recording's community."""
+    recording = recording_list_visible(user=request.user).filter(pk=pk).first()
+    if recording is None:
+        raise Http404
+    if not is_member(user=request.user, community_id=recording.community_id):
+        raise PermissionDenied("only members of the recording's community may add its audio")
+    return render(request, "archive/upload.html", {
+        "recording": recording,
+        "master": recording.files.filter(role="master").first(),
+        "chunk_size": int(request.GET.get("chunk", 8 * 1024 * 1024)),
+        "retries": "none" if request.GET.get("retries") == "none" else "default",
+    })
+
+
+@login_required
+def dashboard_ingest(request):
+    """A steward sends a CSV manifest; a worker ingests the files it names from the drop folder."""
+    if not (request.user.is_staff or communities_stewarded(user=request.user)):
+        raise PermissionDenied("only stewards may ingest manifests")
+    if request.method == "POST":
+        manifest = request.FILES.get("manifest")
+        if manifest is None or not manifest.name.lower().endswith(".csv") or manifest.size > 5 * 1024 * 1024:
+            messages.error(request, "Choose a CSV manifest (at most 5 MB).")
+        else:
+            job = manifest_ingest_start(upload=manifest, user=request.user)
+            return redirect("job", pk=job.pk)
+    return render(request, "archive/ingest.html", {"columns": COLUMNS, "ingest_root": settings.INGEST_ROOT})
+
+
+@login_required
+def job_detail(request, pk):
+    job = jobs_visible(user=request.user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return render(request, "archive/job.html", {"job": job})
+
+
+@login_required
+def dashboard(request):
+    data = steward_dashboard(user=request.user)
+    if not data["communities"] and not request.user.is_staff:
+        messages.info(request, "You are not a steward of any community.")
+    return render(request, "archive/dashboard.html", data)
+
+
+@login_required
+@require_POST
+def dashboard_decide(request, kind, pk):
+    approve = request.POST.get("decision") in ("approve", "grant")
+    reason = request.POST.get("reason", "")
+    try:
+        if kind == "proposal":
+            proposal_decide(proposal_id=pk, user=request.user, approve=approve, reason=reason, validate=validate_change)
+        elif kind == "access":
+            until = request.POST.get("until") or None
+            access_request_decide(request_id=pk, user=request.user, grant=approve, until=until, reason=reason)
+        else:
+            raise Http404
+        messages.success(request, "Decision recorded.")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:  # a stale proposal that no longer fits the record
+        messages.error(request, f"The change no longer fits the record: {exc.detail}")
+    return redirect("dashboard")
+
+
+@login_required
+@require_POST
+def dashboard_consent(request, pk):
+    recording = get_object_or_404(Recording, pk=pk)
+    if not is_steward(user=request.user, community_id=recording.community_id):
+        raise Http404
+    consent = request.POST.get("training_consent")
+    if consent not in Recording.Consent.values:
+        messages.error(request, "Choose allowed or not allowed.")
+    else:
+        recording_update(recording=recording, data={"training_consent": consent}, user=request.user)
+        messages.success(request, f"Training consent for “{recording.title}” is now {consent.replace('_', ' ')}.")
+    return redirect("dashboard")

@@ -1,0 +1,51 @@
+"""`make bench` rows for search at scale: p50/p95 of a full-text query, a faceted query, a
+feature-filter query and a similar-recordings query, anonymous and as a member, on the
+database the environment names, at the catalogue sizes in BENCH_SEARCH_SIZES."""
+import os
+import statistics
+import time
+
+QUERIES = {
+    "full text": "/api/search/?q=harvest%20song&limit=20",
+    "faceted": "/api/search/?q=river&tradition={tradition}&limit=20",
+    "feature filter": "/api/search/?q=&tonic_min=150&tonic_max=220&tempo_min=90&limit=20",
+}
+
+
+def _time(client, url, repeat):
+    client.get(url)
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    ordered = sorted(samples)
+    return round(statistics.median(ordered) * 1000, 1), round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 1)
+
+
+def run() -> list[dict]:
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+
+    from archive.models import Recording, Tradition
+
+    sizes = [int(s) for s in os.environ.get("BENCH_SEARCH_SIZES", "10000").split(",") if s]
+    repeat = int(os.environ.get("BENCH_REPEAT", "20"))
+    rows = []
+    for size in sizes:
+        have = Recording.objects.filter(community__slug__startswith="gen-").count()
+        if have < size:
+            call_command("build_catalogue", size - have, "--seed", str(size + have), stdout=open(os.devnull, "w"))
+        tradition = Tradition.objects.get(slug="gen-t1").pk
+        source = Recording.objects.filter(community__slug="gen-0", record_protocol="public").first().pk
+        member = get_user_model().objects.get(username="catalogue-member")
+        for who in ("anonymous", "member"):
+            client = Client()
+            if who == "member":
+                client.force_login(member)
+            for name, url in {**QUERIES, "similar": f"/api/recordings/{source}/similar/?limit=10"}.items():
+                p50, p95 = _time(client, url.format(tradition=tradition), repeat)
+                rows.append({"catalogue": size, "query": name, "user": who, "p50_ms": p50, "p95_ms": p95})
+    return rows

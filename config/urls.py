@@ -1,0 +1,17 @@
+"""Top-level URL map: admin, API, harvesting endpoints, health, and pages."""
+from django.contrib import admin
+from django.urls import include, path
+
+from archive.web.harvest import iiif_collection, iiif_recording, oai_pmh, recording_dublin_core
+from worker.views import healthz
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("config.api_urls")),
+    path("healthz", healthz, name="healthz"),
+    path("oai", oai_pmh, name="oai"),
+    path("iiif/recordings/<uuid:pk>/manifest", iiif_recording, name="iiif-recording"),
+    path("iiif/collections/<uuid:pk>", iiif_collection, name="iiif-collection"),
+    path("recordings/<uuid:pk>/dc.xml", recording_dublin_core, name="recording-dc"),
+    path("", include("archive.web.urls")),
+]

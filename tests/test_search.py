@@ -1,0 +1,124 @@
+"""Search in any script, facets that never count what is hidden, annotation moments, similar recordings."""
+import numpy as np
+import pytest
+
+from archive.analysis import ANALYSER, VERSION
+from archive.models import Analysis, Annotation, Instrument, Language, Narrative
+from tests import factories as f
+from tests.factories import api_client as client
+
+pytestmark = pytest.mark.django_db
+
+
+
+
+@pytest.fixture
+def catalogue():
+    member = f.make_user("member")
+    community = f.make_community(members=[member], stewards=[f.make_user()])
+    tradition = f.make_tradition(community)
+    make = lambda **kw: f.make_recording(community, tradition, **kw)  # noqa: E731
+    recs = {
+        "vi": make(title="Hát nói của Nguyễn Thị Lan"),
+        "bs": make(title="Sevdàh u mahali", description="Sevdalinka sung at a sijelo"),
+        "hi": make(title="राग भैरवी में ख़याल"),
+        "ar": make(title="نوبة رمل الماية"),
+        "ru": make(title="Емина", alt_titles=["Emina"]),
+        "ja": make(title="日本民謡集より"),
+        "desc": make(title="Work song", description="a song about the river and nguyen's boat"),
+        "hidden": make(title="Nguyen family secret song", record_protocol="community"),
+    }
+    zither = Instrument.objects.create(slug="secret-zither", name="secret zither")
+    recs["hidden"].instruments.add(zither)
+    recs["hidden"].languages.add(Language.objects.create(code="xyz"))
+    recs["bs"].languages.add(Language.objects.create(code="bos"))
+    Narrative.objects.create(recording=recs["bs"], community=community, title="Naša pjesma", text="pjevale su nane")
+    Annotation.objects.create(recording=recs["ar"], start=30.5, end=40, body="بداية الميزان")
+    Annotation.objects.create(recording=recs["vi"], start=12, end=14, body="phách enters here", protocol="community")
+    return member, recs
+
+
+def titles(response):
+    return [h["recording"]["title"] for h in response.json()["results"] if h["type"] == "recording"]
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("nguyen", "Hát nói của Nguyễn Thị Lan"),
+    ("NGUYỄN", "Hát nói của Nguyễn Thị Lan"),
+    ("sevdah", "Sevdàh u mahali"),
+    ("भैरवी", "राग भैरवी में ख़याल"),
+    ("रवी", "राग भैरवी में ख़याल"),          # a run of characters inside a word
+    ("الماية", "نوبة رمل الماية"),
+    ("емина", "Емина"),
+    ("emina", "Емина"),                      # through the alternative title
+    ("民謡", "日本民謡集より"),                # CJK: a run of characters
+    ("pjevale", "Sevdàh u mahali"),          # found through the narrative
+])
+def test_any_script_case_and_diacritics(catalogue, query, expected):
+    assert expected in titles(client().get("/api/search/", {"q": query}))
+
+
+def test_title_matches_rank_above_description_matches(catalogue):
+    found = titles(client().get("/api/search/", {"q": "nguyen"}))
+    assert found == ["Hát nói của Nguyễn Thị Lan", "Work song"]  # and the hidden one is absent
+
+
+def test_snippets_mark_the_match(catalogue):
+    hit = client().get("/api/search/", {"q": "nguyen"}).json()["results"][0]
+    assert "<mark>Nguyễn</mark>" in hit["snippet"]
+
+
+def test_annotation_hits_come_with_their_moment(catalogue):
+    member, recs = catalogue
+    hits = client().get("/api/search/", {"q": "الميزان"}).json()["results"]
+    note = next(h for h in hits if h["type"] == "annotation")
+    assert note["start"] == 30.5 and note["link"] == f"/recordings/{recs['ar'].pk}/#t=30.5"
+    assert not [h for h in client().get("/api/search/", {"q": "phách"}).json()["results"] if h["type"] == "annotation"]
+    assert [h for h in client(member).get("/api/search/", {"q": "phách"}).json()["results"] if h["type"] == "annotation"]
+
+
+def test_facets_never_reveal_hidden_recordings(catalogue):
+    member, recs = catalogue
+    anonymous = client().get("/api/search/", {"q": ""}).json()["facets"]
+    assert "secret-zither" not in [x["value"] for x in anonymous["instrument"]]
+    assert "xyz" not in [x["value"] for x in anonymous["language"]]
+    assert sum(x["count"] for x in anonymous["tradition"]) == 7
+    inside = client(member).get("/api/search/", {"q": ""}).json()["facets"]
+    assert [x["count"] for x in inside["instrument"] if x["value"] == "secret-zither"] == [1]
+    assert sum(x["count"] for x in inside["tradition"]) == 8
+    filtered = client().get("/api/search/", {"q": "", "language": "bos"}).json()
+    assert [h["recording"]["title"] for h in filtered["results"]] == ["Sevdàh u mahali"]
+
+
+def test_edits_are_searchable_at_once(catalogue):
+    member, recs = catalogue
+    steward = recs["ru"].community.memberships.get(role="steward").user
+    client(steward).patch(f"/api/recordings/{recs['ru'].pk}/", {"description": "sung by the Kozarac choir"},
+                          format="json")
+    assert "Емина" in titles(client().get("/api/search/", {"q": "kozarac"}))
+
+
+def _analysed(rec, vector):
+    v = np.asarray(vector, dtype=float)
+    Analysis.objects.create(recording=rec, analyser=ANALYSER, version=VERSION, status="ok",
+                            features=list(v / np.linalg.norm(v)))
+
+
+def test_similar_recordings_skip_hidden_neighbours_and_still_fill_the_list():
+    owner = f.make_user()
+    community = f.make_community(members=[owner], stewards=[f.make_user()])
+    source = f.make_recording(community, title="source")
+    _analysed(source, [1, 0, 0, 0])
+    for i in range(8):  # the nearest eight are hidden from outsiders
+        _analysed(f.make_recording(community, title=f"hidden {i}", record_protocol="community"),
+                  [1, 0.01 * i, 0, 0])
+    for i in range(6):
+        _analysed(f.make_recording(community, title=f"open {i}"), [1, 0.5 + 0.2 * i, 0, 0])  # further with i
+    outside = client().get(f"/api/recordings/{source.pk}/similar/", {"limit": 5}).json()
+    assert [r["title"] for r in outside["results"]] == [f"open {i}" for i in range(5)]
+    scores = [r["similarity"] for r in outside["results"]]
+    assert scores == sorted(scores, reverse=True)
+    inside = client(owner).get(f"/api/recordings/{source.pk}/similar/", {"limit": 5}).json()
+    assert [r["title"] for r in inside["results"]] == [f"hidden {i}" for i in range(5)]
+    hidden = f.make_recording(community, record_protocol="community")
+    assert client().get(f"/api/recordings/{hidden.pk}/similar/").status_code == 404

@@ -1,0 +1,79 @@
+"""The upload page in a real browser: tus-js-client sends the file in pieces with a
+progress bar, and an interrupted upload resumes after a page reload."""
+import hashlib
+
+import pytest
+from playwright.sync_api import expect
+
+from archive.models import RecordingFile
+from tests import factories as f
+from tests.audio import synth
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+@pytest.fixture
+def member_page(page, tmp_path):
+    member = f.make_user("uploader")
+    community = f.make_community(members=[member], stewards=[f.make_user()])
+    recording = f.make_recording(community, record_protocol="community", title="Harvest song")
+    page.goto("/login/")
+    page.fill("#id_username", "uploader")
+    page.fill("#id_password", f.PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("header .who")).to_have_text("uploader")
+    return page, recording, tmp_path
+
+
+def test_upload_page_stores_the_master_with_progress(member_page):
+    page, recording, tmp = member_page
+    path = synth.write(tmp / "Harvest song, take 2.wav", seconds=4.0, channels=2)
+    page.goto(f"/recordings/{recording.pk}/")
+    page.click("text=Upload the audio")
+    page.set_input_files("#id_file", str(path))
+    page.click("button:has-text('Upload')")
+    expect(page.locator("#upload-status")).to_contain_text("Stored. SHA-256", timeout=20000)
+    master = RecordingFile.objects.get(recording=recording, role="master")
+    assert master.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert master.original_name == "Harvest song, take 2.wav"
+    assert page.locator("#progress").evaluate("el => el.value === el.max")
+
+
+def test_an_interrupted_upload_resumes_after_reload(member_page, console_errors):
+    page, recording, tmp = member_page
+    path = synth.write(tmp / "long take.wav", seconds=12.0, channels=2)  # about 2 MB
+    data = path.read_bytes()
+    patches = []
+
+    def cut_after_three(route):
+        if route.request.method == "PATCH":
+            patches.append(route.request)
+            if len(patches) > 3:
+                route.abort("connectionreset")
+                return
+        route.continue_()
+
+    page.route("**/api/uploads/**", cut_after_three)
+    page.goto(f"/recordings/{recording.pk}/upload/?chunk=131072&retries=none")
+    page.set_input_files("#id_file", str(path))
+    page.click("button:has-text('Upload')")
+    expect(page.locator("#upload-status")).to_contain_text("Upload interrupted", timeout=20000)
+    assert not RecordingFile.objects.filter(recording=recording).exists()
+    page.unroute("**/api/uploads/**")
+    assert console_errors == ["console: Failed to load resource: net::ERR_CONNECTION_RESET"]  # the cut we made
+    console_errors.clear()
+    resumed_offsets = []
+
+    def record(route):
+        if route.request.method == "PATCH":
+            resumed_offsets.append(int(route.request.headers["upload-offset"]))
+        route.continue_()
+
+    page.route("**/api/uploads/**", record)
+    page.reload()
+    page.set_input_files("#id_file", str(path))
+    page.click("button:has-text('Upload')")
+    expect(page.locator("#upload-status")).to_contain_text("Stored. SHA-256", timeout=30000)
+    master = RecordingFile.objects.get(recording=recording, role="master")
+    assert master.sha256 == hashlib.sha256(data).hexdigest() and master.size == len(data)
+    assert resumed_offsets[0] == 3 * 131072  # it went on from the last byte the archive held

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from .api import JobDetail
+
+urlpatterns = [path("jobs/<uuid:pk>/", JobDetail.as_view(), name="job-detail")]

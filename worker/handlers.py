@@ -1,0 +1,66 @@
+"""The job kinds the workers know, each a thin call into an app's services."""
+from archive.models import Recording
+from archive.services.analysis import recording_analyse
+from archive.services.bulk_ingest import ingest_manifest
+from archive.services.derivatives import local_copy, recording_derive
+from archive.services.errors import ServiceError
+from archive.services.fixity import fixity_run
+from archive.services.recordings import recording_erase_files
+
+from .registry import PermanentJobError, job_handler
+
+
+@job_handler("recording.erase")
+def erase_recording(job, report):
+    recording = Recording.objects.filter(pk=job.target_id).first()
+    if recording is None:
+        raise PermanentJobError("the recording no longer exists")
+    report(0.1, "deleting stored files")
+    try:
+        return recording_erase_files(recording=recording, reason=job.params.get("reason", ""), user=job.created_by)
+    except ServiceError as exc:
+        raise PermanentJobError(exc.message) from None
+
+
+@job_handler("recording.derive")
+def derive_recording(job, report):
+    recording = Recording.objects.filter(pk=job.target_id).first()
+    if recording is None:
+        raise PermanentJobError("the recording no longer exists")
+    try:
+        return recording_derive(recording=recording, report=report)
+    except ServiceError as exc:
+        raise PermanentJobError(exc.message) from None
+
+
+@job_handler("preservation.fixity")
+def fixity(job, report):
+    return fixity_run(everything=bool(job.params.get("all")), spread=bool(job.params.get("spread")))
+
+
+@job_handler("ingest.manifest")
+def ingest(job, report):
+    """A manifest uploaded on the web, over the files in INGEST_ROOT, on behalf of the steward who sent it."""
+    from django.conf import settings
+
+    def progress(done, total):
+        report(done / max(total, 1), f"{done} of {total} rows")
+
+    try:
+        with local_copy(job.params["manifest"]) as manifest:
+            result = ingest_manifest(directory=settings.INGEST_ROOT, manifest=manifest, user=job.created_by,
+                                     progress=progress)
+    except ServiceError as exc:
+        raise PermanentJobError(exc.message) from None
+    return result.as_dict()
+
+
+@job_handler("recording.analyse", queue="analysis")
+def analyse_recording(job, report):
+    recording = Recording.objects.select_related("tradition").filter(pk=job.target_id).first()
+    if recording is None:
+        raise PermanentJobError("the recording no longer exists")
+    try:
+        return recording_analyse(recording=recording, report=report)
+    except ServiceError as exc:
+        raise PermanentJobError(exc.message) from None

@@ -1,0 +1,13 @@
+"""Reads of Job rows, limited to what the caller may see."""
+from django.db.models import QuerySet
+
+from .models import Job
+
+
+def jobs_visible(*, user) -> QuerySet[Job]:
+    """Staff see every job; others see the jobs they started."""
+    if user.is_authenticated and user.is_staff:
+        return Job.objects.all()
+    if user.is_authenticated:
+        return Job.objects.filter(created_by=user)
+    return Job.objects.none()
