@@ -10,11 +10,34 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connections
+from django.test import TransactionTestCase
 
 from worker.embedded_redis import start_embedded_redis, stop_embedded_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+def _flush_with_retry(original):
+    """PostgreSQL's TRUNCATE of every table can deadlock with a transaction the worker's beat
+    (job or search sweep) or the live server still runs as a test ends; PostgreSQL then kills
+    one side. The flush rolls back whole, so trying again a moment later is safe."""
+    from django.core.management.base import CommandError
+
+    def flush(self):
+        for attempt in range(6):
+            try:
+                return original(self)
+            except CommandError as exc:
+                if attempt == 5:
+                    raise
+                print(f"flush failed ({exc.__cause__!r}); trying again", file=sys.stderr)
+                time.sleep(0.5 * (attempt + 1))
+
+    return flush
+
+
+TransactionTestCase._fixture_teardown = _flush_with_retry(TransactionTestCase._fixture_teardown)
 
 
 @pytest.fixture(scope="session", autouse=True)
