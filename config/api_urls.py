@@ -7,4 +7,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("archive.api.urls")),
     path("", include("worker.api_urls")),
+    path("", include("generation.api.urls")),
 ]

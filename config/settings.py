@@ -251,3 +251,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Style models: the transformer trained beside the Markov model (STYLE_TRANSFORMER_STEPS=0: Markov only).
+_transformer_steps = int(os.environ.get("STYLE_TRANSFORMER_STEPS", "600"))
+STYLE_TRANSFORMER = None if _transformer_steps <= 0 else {
+    "steps": _transformer_steps,
+    "d_model": int(os.environ.get("STYLE_TRANSFORMER_WIDTH", "128")),
+    "ff": 4 * int(os.environ.get("STYLE_TRANSFORMER_WIDTH", "128")),
+    "layers": int(os.environ.get("STYLE_TRANSFORMER_LAYERS", "4")),
+    "context": 64,
+    "batch": 32,
+    "checkpoint_every": max(1, _transformer_steps // 10),
+}

@@ -64,3 +64,35 @@ def analyse_recording(job, report):
         return recording_analyse(recording=recording, report=report)
     except ServiceError as exc:
         raise PermanentJobError(exc.message) from None
+
+
+@job_handler("generation.train", queue="training")
+def train_style_model(job, report):
+    from generation.models import StyleModel
+    from generation.services.training import style_model_train
+
+    model = StyleModel.objects.select_related("tradition").filter(pk=job.target_id).first()
+    if model is None:
+        raise PermanentJobError("the style model no longer exists")
+    if model.status == StyleModel.Status.RETIRED:
+        raise PermanentJobError(f"the model was retired before training finished: {model.retired_reason}")
+    try:
+        return style_model_train(model=model, report=report)
+    except ServiceError as exc:
+        StyleModel.objects.filter(pk=model.pk).exclude(status=StyleModel.Status.RETIRED).update(
+            status=StyleModel.Status.FAILED, error=exc.message)
+        raise PermanentJobError(exc.message) from None
+
+
+@job_handler("generation.generate", queue="training")
+def generate_examples(job, report):
+    from generation.models import StyleModel
+    from generation.services.examples import examples_generate
+
+    model = StyleModel.objects.select_related("tradition").filter(pk=job.target_id).first()
+    if model is None:
+        raise PermanentJobError("the style model no longer exists")
+    try:
+        return examples_generate(model=model, job=job, report=report)
+    except ServiceError as exc:
+        raise PermanentJobError(exc.message) from None

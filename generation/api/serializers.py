@@ -1,0 +1,72 @@
+"""JSON shapes of style models and study examples, and the generate request."""
+from django.urls import reverse
+from rest_framework import serializers
+
+from ..models import StudyExample, StyleModel
+from ..services.examples import DIFFICULTY, MAX_EXAMPLES, MAX_NOTES
+
+
+class StyleModelSerializer(serializers.ModelSerializer):
+    tradition = serializers.SerializerMethodField()
+    job = serializers.SerializerMethodField()
+    examples = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StyleModel
+        fields = ["id", "tradition", "status", "job", "created", "trained_at", "chosen", "metrics", "pitch_set",
+                  "tonic_hz", "tempo_bpm", "pulse", "labels", "credits", "manifest", "retired_at", "retired_reason",
+                  "error", "examples", "versions"]
+
+    def get_tradition(self, obj) -> dict:
+        return {"id": str(obj.tradition_id), "name": obj.tradition.name, "slug": obj.tradition.slug}
+
+    def get_job(self, obj) -> str | None:
+        return str(obj.job_id) if obj.job_id else None
+
+    def get_examples(self, obj) -> int:
+        return obj.examples.filter(withdrawn_at__isnull=True).count()
+
+
+class StyleModelCreate(serializers.Serializer):
+    tradition = serializers.CharField(help_text="the tradition's id or slug")
+
+
+class GenerateRequest(serializers.Serializer):
+    count = serializers.IntegerField(min_value=1, max_value=MAX_EXAMPLES, default=1)
+    length_notes = serializers.IntegerField(min_value=2, max_value=MAX_NOTES, default=16)
+    tempo = serializers.FloatField(min_value=20, max_value=300, required=False, allow_null=True, default=None)
+    range = serializers.ListField(child=serializers.FloatField(min_value=-4800, max_value=4800), min_length=2,
+                                  max_length=2, required=False, allow_null=True, default=None,
+                                  help_text="[low, high] in cents from the tonic")
+    difficulty = serializers.ChoiceField(choices=sorted(DIFFICULTY), default="medium")
+    start_degree = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=0)
+    end_degree = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=0)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
+    temperature = serializers.FloatField(min_value=0.05, max_value=5.0, default=1.0)
+
+    def validate_range(self, value):
+        if value is not None and value[0] >= value[1]:
+            raise serializers.ValidationError("low must be below high")
+        return value
+
+
+class StudyExampleSerializer(serializers.ModelSerializer):
+    model = serializers.SerializerMethodField()
+    withdrawn = serializers.SerializerMethodField()
+    files = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StudyExample
+        fields = ["id", "model", "index", "seed", "constraints", "notes", "provenance", "labels", "created",
+                  "withdrawn", "withdrawn_reason", "files"]
+
+    def get_model(self, obj) -> str:
+        return str(obj.model_id)
+
+    def get_withdrawn(self, obj) -> bool:
+        return obj.withdrawn_at is not None
+
+    def get_files(self, obj) -> dict:
+        if obj.withdrawn_at is not None:
+            return {}
+        return {kind: reverse(f"example-{kind}", args=[obj.pk]) for kind in ("musicxml", "svg", "midi", "audio")}

@@ -1,0 +1,227 @@
+"""A generated melody as files: MusicXML with exact microtonal alters, an SVG of the score
+(verovio), MIDI with a pitch bend per note, and audio from a harmonic synthesiser in the
+tradition's own tuning. Every file says it is AI-generated.
+
+music21 lays the score out (measures, ties, tuplets) but its export rounds cents to quarter
+tones, so the alters are written back into the XML afterwards; pretty_midi writes the MIDI
+because music21's export loses the first note's bend."""
+from __future__ import annotations
+
+import io
+import math
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+import numpy as np
+
+from .tokens import Note, PitchSet
+
+AI_MARK = "AI-generated study example (Songkeeper style model)"
+BEND_RANGE_SEMITONES = 2.0
+SHARP_NAMES = [("C", 0), ("C", 1), ("D", 0), ("D", 1), ("E", 0), ("F", 0), ("F", 1), ("G", 0), ("G", 1), ("A", 0), ("A", 1), ("B", 0)]
+
+
+@dataclass
+class Event:
+    """A note or rest placed in time, with its exact pitch."""
+
+    start: float          # seconds
+    seconds: float
+    quarters: float
+    midi: float | None    # fractional MIDI pitch (None: a rest)
+
+    @property
+    def hz(self) -> float | None:
+        return None if self.midi is None else 440.0 * 2 ** ((self.midi - 69) / 12)
+
+
+def place(notes: list[Note], pitch_set: PitchSet, *, tonic_hz: float, tempo_bpm: float, pulse: bool) -> list[Event]:
+    """Steps to exact pitches (cents of the pitch set above the tonic) and durations to time:
+    beats at the tempo where the tradition has a pulse; seconds, scaled by tempo/60, where not."""
+    beat = 60.0 / tempo_bpm
+    tonic_midi = 69 + 12 * math.log2(tonic_hz / 440.0)
+    events, t = [], 0.0
+    for n in notes:
+        seconds = n.duration * beat if pulse else n.duration * 60.0 / tempo_bpm
+        quarters = seconds / beat
+        midi = None if n.step is None else tonic_midi + pitch_set.cents_of(n.step, n.deviation) / 100.0
+        events.append(Event(t, seconds, quarters, midi))
+        t += seconds
+    return events
+
+
+def _quantised(quarters: float) -> float:
+    """Score durations on a 1/12-quarter grid (sixteenths and triplets both exact)."""
+    return max(1, round(quarters * 12)) / 12
+
+
+def musicxml(events: list[Event], *, title: str, credit: str, tempo_bpm: float) -> bytes:
+    from music21 import metadata, meter, note, stream, tempo
+
+    score = stream.Score()
+    score.metadata = metadata.Metadata(title=title)
+    score.metadata.composer = AI_MARK
+    score.metadata.copyright = credit
+    part = stream.Part()
+    part.append(tempo.MetronomeMark(number=round(tempo_bpm)))
+    part.append(meter.TimeSignature("4/4"))
+    for e in events:
+        if e.midi is None:
+            part.append(note.Rest(quarterLength=_quantised(e.quarters)))
+        else:
+            n = note.Note(quarterLength=_quantised(e.quarters))
+            n.pitch.midi = round(e.midi)
+            part.append(n)
+    score.append(part)
+    return _write_alters(_music21_xml(score), [e.midi for e in events if e.midi is not None])
+
+
+def _music21_xml(score) -> bytes:
+    from music21.musicxml.m21ToXml import GeneralObjectExporter
+
+    return GeneralObjectExporter(score).parse()
+
+
+def _write_alters(xml: bytes, pitches: list[float]) -> bytes:
+    """Set each written note's step, alter (decimal semitones) and octave from the exact pitch;
+    the tied continuations of a note get the same."""
+    head, _, body = xml.partition(b"<score-partwise")
+    root = ET.fromstring(b"<score-partwise" + body)
+    index = -1
+    for element in root.iter("note"):
+        pitch = element.find("pitch")
+        if pitch is None:
+            continue
+        continued = any(t.get("type") == "stop" for t in element.findall("tie"))
+        if not continued:
+            index += 1
+        exact = pitches[index]
+        nearest = round(exact)
+        name, base_alter = SHARP_NAMES[nearest % 12]
+        alter = round(base_alter + exact - nearest, 3)
+        for child in list(pitch):
+            pitch.remove(child)
+        ET.SubElement(pitch, "step").text = name
+        if alter:
+            ET.SubElement(pitch, "alter").text = f"{alter:g}"
+        ET.SubElement(pitch, "octave").text = str(nearest // 12 - 1)
+        accidental = element.find("accidental")
+        if accidental is not None:
+            element.remove(accidental)
+        if alter:
+            _accidental(element, alter)
+    identification = root.find("identification")
+    if identification is not None:
+        misc = identification.find("miscellaneous")
+        if misc is None:
+            misc = ET.SubElement(identification, "miscellaneous")
+        field = ET.SubElement(misc, "miscellaneous-field", name="ai-generated")
+        field.text = AI_MARK
+    return head + ET.tostring(root, encoding="unicode").encode()
+
+
+def _accidental(note, alter: float) -> None:
+    """The nearest written accidental; readers (music21 among them) take the exact alter beside it.
+    Deviations under a quarter tone carry an unprinted natural."""
+    name = ("quarter-flat" if alter <= -0.25 else "natural" if alter < 0.25 else "quarter-sharp" if alter < 0.75
+            else "sharp" if alter < 1.25 else "three-quarters-sharp")
+    element = ET.Element("accidental")
+    element.text = name
+    if name == "natural":
+        element.set("print-object", "no")
+    children = list(note)
+    tags = [c.tag for c in children]
+    # MusicXML order: ... type, dot, accidental, time-modification, stem ...
+    after = max([i for i, t in enumerate(tags) if t in ("pitch", "duration", "tie", "voice", "type", "dot")], default=0)
+    note.insert(after + 1, element)
+
+
+def svg(xml: bytes) -> str:
+    """The score engraved by verovio, one page tall enough for the whole example."""
+    import verovio
+
+    toolkit = verovio.toolkit()
+    toolkit.setOptions({"adjustPageHeight": True, "pageWidth": 2100, "scale": 40, "footer": "none", "header": "none",
+                        "breaks": "auto"})
+    if not toolkit.loadData(xml.decode()):
+        raise ValueError("verovio could not read the MusicXML")
+    return "".join(toolkit.renderToSVG(page) for page in range(1, toolkit.getPageCount() + 1))
+
+
+def midi(events: list[Event], *, tempo_bpm: float, program: int = 73) -> bytes:
+    """One track; before each note a pitch bend (range ±2 semitones) to its exact pitch. The
+    first note starts a few milliseconds in, so its bend precedes it in every reader."""
+    import pretty_midi
+
+    pm = pretty_midi.PrettyMIDI(initial_tempo=tempo_bpm)
+    instrument = pretty_midi.Instrument(program=program, name=AI_MARK)
+    offset = 0.01
+    for e in events:
+        if e.midi is None:
+            continue
+        key = round(e.midi)
+        bend = int(round((e.midi - key) / BEND_RANGE_SEMITONES * 8192))
+        start = e.start + offset
+        instrument.pitch_bends.append(pretty_midi.PitchBend(max(-8192, min(8191, bend)), start - 0.005))
+        instrument.notes.append(pretty_midi.Note(velocity=90, pitch=key, start=start, end=start + max(0.02, e.seconds * 0.95)))
+    pm.instruments.append(instrument)
+    pm.lyrics.append(pretty_midi.Lyric(AI_MARK, 0.0))
+    buffer = io.BytesIO()
+    pm.write(buffer)
+    return buffer.getvalue()
+
+
+def midi_pitches(data: bytes) -> list[float]:
+    """Read back the exact pitch of each note: key plus the bend in force at its start."""
+    import pretty_midi
+
+    pm = pretty_midi.PrettyMIDI(io.BytesIO(data))
+    out = []
+    for instrument in pm.instruments:
+        bends = sorted(instrument.pitch_bends, key=lambda b: b.time)
+        for n in sorted(instrument.notes, key=lambda n: n.start):
+            value = 0
+            for b in bends:
+                if b.time <= n.start + 1e-6:
+                    value = b.pitch
+            out.append(n.pitch + value / 8192 * BEND_RANGE_SEMITONES)
+    return out
+
+
+DEFAULT_TIMBRE = tuple(1.0 / k ** 1.3 for k in range(1, 9))
+
+
+def synthesise(events: list[Event], *, sample_rate: int = 44100, timbre: tuple[float, ...] = DEFAULT_TIMBRE) -> np.ndarray:
+    """A harmonic voice at each note's exact frequency, with short attack and release."""
+    total = events[-1].start + events[-1].seconds + 0.3 if events else 0.0
+    out = np.zeros(int(total * sample_rate) + 1)
+    weights = np.array(timbre) / np.sum(timbre)
+    for e in events:
+        if e.midi is None:
+            continue
+        n = int(e.seconds * sample_rate)
+        if n <= 0:
+            continue
+        t = np.arange(n) / sample_rate
+        wave = np.zeros(n)
+        for k, w in enumerate(weights, start=1):
+            if e.hz * k < sample_rate / 2:
+                wave += w * np.sin(2 * np.pi * e.hz * k * t)
+        envelope = np.minimum(1.0, t / 0.02) * np.minimum(1.0, (e.seconds - t) / 0.05).clip(0, 1)
+        first = int(e.start * sample_rate)
+        out[first:first + n] += 0.4 * wave * envelope
+    return out.astype(np.float32)
+
+
+def wav(audio: np.ndarray, *, sample_rate: int = 44100, title: str, credit: str) -> bytes:
+    """16-bit WAV with INFO fields: title, the credit, and the AI-generated mark."""
+    import soundfile as sf
+
+    buffer = io.BytesIO()
+    with sf.SoundFile(buffer, "w", samplerate=sample_rate, channels=1, subtype="PCM_16", format="WAV") as f:
+        f.title = title
+        f.copyright = credit
+        f.comment = AI_MARK
+        f.software = "Songkeeper"
+        f.write(audio)
+    return buffer.getvalue()

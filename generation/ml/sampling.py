@@ -1,0 +1,100 @@
+"""Sampling a melody under an educator's constraints. Constraints are enforced by masking
+the model's distribution before each choice, and the masks look ahead (the end degree must
+stay reachable under the largest leap allowed), so they hold exactly; the same model,
+settings and seed always give the same melody."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from .tokens import DURATION_BINS, Note, Vocabulary, symbol_duration
+
+
+class Predictor(Protocol):
+    def start(self, tonic_step: int = 0): ...
+    def advance(self, state, pitch: int, duration: int) -> None: ...
+    def predict_pitch(self, state) -> np.ndarray: ...
+    def predict_duration(self, state) -> np.ndarray: ...
+
+
+class Unsatisfiable(ValueError):
+    """The constraints admit no melody (say which)."""
+
+
+@dataclass
+class Constraints:
+    length_notes: int = 16
+    low_step: int | None = None        # ambitus, in steps of the pitch set from the tonic
+    high_step: int | None = None
+    start_degree: int | None = 0        # 0: the tonic; None: any
+    end_degree: int | None = 0
+    max_leap: int | None = None         # steps between consecutive notes
+    min_duration: float | None = None   # beats (or seconds, free rhythm): note density
+    max_duration: float | None = None
+    rests: bool = True
+    temperature: float = 1.0
+    seed: int = 0
+
+
+def sample(model: Predictor, vocab: Vocabulary, degrees: int, constraints: Constraints, *, tonic_step: int = 0) -> list[Note]:
+    c = constraints
+    if c.length_notes < 1:
+        raise Unsatisfiable("length must be at least one note")
+    if c.temperature <= 0:
+        raise Unsatisfiable("temperature must be above 0")
+    steps = vocab.steps()[:-1].astype(int)
+    low = max(vocab.low, c.low_step if c.low_step is not None else vocab.low)
+    high = min(vocab.high, c.high_step if c.high_step is not None else vocab.high)
+    in_range = (steps >= low) & (steps <= high)
+    degree = np.mod(steps - tonic_step, degrees)
+    start_ok = in_range & (degree == c.start_degree) if c.start_degree is not None else in_range
+    end_ok = in_range & (degree == c.end_degree) if c.end_degree is not None else in_range
+    if not start_ok.any():
+        raise Unsatisfiable("no note of the start degree lies in the range")
+    if not end_ok.any():
+        raise Unsatisfiable("no note of the end degree lies in the range")
+    end_steps = steps[end_ok]
+    durations = np.array([symbol_duration(s)[0] for s in range(2 * len(DURATION_BINS))])
+    flags = np.array([symbol_duration(s)[1] for s in range(2 * len(DURATION_BINS))])
+    duration_ok = np.ones(len(durations), bool)
+    if c.min_duration is not None:
+        duration_ok &= durations >= c.min_duration - 1e-9
+    if c.max_duration is not None:
+        duration_ok &= durations <= c.max_duration + 1e-9
+    if not duration_ok.any():
+        raise Unsatisfiable("no note length lies between the shortest and longest allowed")
+
+    rng = np.random.default_rng(c.seed)
+    state = model.start(tonic_step)
+    notes: list[Note] = []
+    last_step: int | None = None
+    for i in range(c.length_notes):
+        remaining = c.length_notes - 1 - i
+        allowed = end_ok.copy() if remaining == 0 else (start_ok.copy() if i == 0 else in_range.copy())
+        if c.max_leap is not None and last_step is not None:
+            allowed &= np.abs(steps - last_step) <= c.max_leap
+        if c.max_leap is not None and remaining > 0:
+            reach = np.min(np.abs(steps[:, None] - end_steps[None, :]), axis=1)
+            allowed &= reach <= remaining * c.max_leap
+        rest_ok = c.rests and 0 < i and remaining > 0 and notes[-1].step is not None
+        mask = np.append(allowed, rest_ok)
+        if not mask.any():
+            raise Unsatisfiable("the leap, range and end constraints cannot all be met")
+        pitch = _draw(model.predict_pitch(state), mask, c.temperature, rng)
+        d_mask = duration_ok & (flags == (remaining == 0)) if remaining == 0 else duration_ok.copy()
+        duration = _draw(model.predict_duration(state), d_mask, c.temperature, rng)
+        model.advance(state, pitch, duration)
+        step = vocab.decode(pitch)
+        length, phrase_end = symbol_duration(duration)
+        notes.append(Note(step, length, phrase_end=phrase_end))
+        if step is not None:
+            last_step = step
+    return notes
+
+
+def _draw(p: np.ndarray, mask: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
+    weights = np.where(mask, np.power(np.clip(p, 1e-12, None), 1.0 / temperature), 0.0)
+    weights /= weights.sum()
+    return int(rng.choice(len(weights), p=weights))

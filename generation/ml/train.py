@@ -1,0 +1,111 @@
+"""Training a style model on a corpus: split by piece, measure held-out bits per note for a
+unigram baseline, an order-1 Markov model, the PPM model and the transformer, and choose the
+better of the last two."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .corpus import split_by_piece
+from .markov import MarkovConfig, MarkovModel
+from .tokens import DURATION_ALPHABET, Note, Piece, Vocabulary, encode_piece
+from .transformer import MelodyTransformer, TransformerConfig, piece_bits, train_transformer
+
+MIN_NOTES = 20
+
+
+@dataclass
+class TrainingResult:
+    metrics: dict
+    vocab: Vocabulary
+    markov: MarkovModel
+    transformer: MelodyTransformer | None
+    chosen: str
+    test: list[Piece] = field(default_factory=list)
+
+
+def phrases(pieces: list[Piece]) -> list[Piece]:
+    """Pieces cut at their phrase ends: the unit of a split when there are too few pieces."""
+    out = []
+    for piece in pieces:
+        current: list[Note] = []
+        for note in piece.notes:
+            current.append(note)
+            if note.phrase_end:
+                out.append(Piece(current, name=piece.name, source=piece.source, meta=piece.meta))
+                current = []
+        if current:
+            out.append(Piece(current, name=piece.name, source=piece.source, meta=piece.meta))
+    return out
+
+
+def _encoded(pieces: list[Piece], vocab: Vocabulary) -> list[tuple[list[int], list[int], int]]:
+    return [(*encode_piece(p, vocab), p.meta.get("tonic_step", 0)) for p in pieces]
+
+
+def mean_bits(model: MarkovModel, pieces) -> tuple[float, float]:
+    pitch, duration = [], []
+    for p, d, tonic in pieces:
+        bp, bd = model.piece_bits(p, d, tonic)
+        pitch += bp
+        duration += bd
+    return float(np.mean(pitch)), float(np.mean(duration))
+
+
+def unigram_bits(train, test, size: int) -> float:
+    counts = np.ones(size)
+    for p, _, _ in train:
+        np.add.at(counts, p, 1)
+    probs = counts / counts.sum()
+    return float(np.mean([-np.log2(probs[s]) for p, _, _ in test for s in p]))
+
+
+def train_style_model(pieces: list[Piece], *, degrees: int, checkpoint: Path, transformer: TransformerConfig | None,
+                      markov: MarkovConfig | None = None, seed: int = 0,
+                      report: Callable[[float, str], None] = lambda p, m: None) -> TrainingResult:
+    notes = sum(len(p.notes) for p in pieces)
+    if notes < MIN_NOTES:
+        raise ValueError(f"{notes} notes is too few to learn from (at least {MIN_NOTES})")
+    split = "by piece"
+    units = pieces
+    if len(pieces) < 5:
+        units, split = phrases(pieces), "by phrase (fewer than 5 pieces)"
+    train, test = split_by_piece(units, held_out=0.2, seed=seed)
+    vocab = Vocabulary.for_pieces(pieces)
+    enc_train, enc_test = _encoded(train, vocab), _encoded(test, vocab)
+    started = time.monotonic()
+    report(0.05, f"{notes} notes in {len(pieces)} pieces; measuring the baselines")
+    order1 = MarkovModel(vocab, degrees, MarkovConfig(views=("pitch",), max_order=1, short_term=False)).fit(enc_train)
+    config = markov or MarkovConfig()
+    ppm = MarkovModel(vocab, degrees, config).fit(enc_train)
+    bits = {"unigram": unigram_bits(enc_train, enc_test, vocab.size)}
+    bits["markov_order1"], _ = mean_bits(order1, enc_test)
+    bits["markov"], duration_bits = mean_bits(ppm, enc_test)
+    report(0.15, f"Markov model: {bits['markov']:.3f} bits per note held out")
+    net = None
+    if transformer is not None:
+        def scaled(p, m):
+            report(0.15 + 0.8 * p, m)
+
+        fit, valid = split_by_piece(train, held_out=0.1, seed=seed + 1)  # early stopping, never the test set
+        net = train_transformer([encode_piece(p, vocab) for p in fit], pitch_vocab=vocab.size,
+                                duration_vocab=DURATION_ALPHABET, config=transformer, checkpoint=checkpoint,
+                                report=scaled, valid=[encode_piece(p, vocab) for p in valid])
+        bits["transformer"] = float(np.mean([b for p, d, _ in enc_test for b in piece_bits(net, p, d)[0]]))
+    chosen = "transformer" if net is not None and bits["transformer"] < bits["markov"] else "markov"
+    final = MarkovModel(vocab, degrees, config).fit(_encoded(pieces, vocab))  # chosen on held-out data, then fit on all
+    metrics = {
+        "notes": notes, "pieces": len(pieces), "split": split, "train_units": len(train), "held_out_units": len(test),
+        "held_out_notes": sum(len(p) for p, _, _ in enc_test),
+        "bits_per_note": {k: round(v, 4) for k, v in bits.items()},
+        "duration_bits_per_note": round(duration_bits, 4),
+        "chosen": chosen, "train_seconds": round(time.monotonic() - started, 2),
+        "transformer_parameters": net.parameter_count() if net is not None else None,
+        "measure": "pitch symbol (step of the tradition's pitch set, or rest), held out",
+    }
+    report(0.97, f"chose the {chosen} model")
+    return TrainingResult(metrics, vocab, final, net, chosen, test)

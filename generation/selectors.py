@@ -1,0 +1,33 @@
+"""Reads of style models and examples. A model (and every example it made) is visible only to
+those who may see every recording it learned from: its provenance names them."""
+from django.db.models import Exists, OuterRef, QuerySet
+
+from archive.access import recordings_visible, viewer_for
+
+from .models import ModelSource, StudyExample, StyleModel
+
+
+def style_models_visible(*, user) -> QuerySet[StyleModel]:
+    models = StyleModel.objects.select_related("tradition", "job")
+    if viewer_for(user).is_staff:
+        return models
+    hidden = ModelSource.objects.filter(model=OuterRef("pk")).exclude(recording__in=recordings_visible(user=user))
+    return models.exclude(Exists(hidden))
+
+
+def examples_visible(*, user) -> QuerySet[StudyExample]:
+    return StudyExample.objects.filter(model__in=style_models_visible(user=user)).select_related("model__tradition")
+
+
+def style_model_or_none(*, user, pk) -> StyleModel | None:
+    try:
+        return style_models_visible(user=user).filter(pk=pk).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def example_or_none(*, user, pk) -> StudyExample | None:
+    try:
+        return examples_visible(user=user).filter(pk=pk).first()
+    except (ValueError, TypeError):
+        return None

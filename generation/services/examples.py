@@ -1,0 +1,171 @@
+"""Generating study examples from a ready model: sample under the constraints, render each
+as MusicXML, SVG, MIDI and audio, and record where it came from."""
+import json
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from archive.services.errors import Conflict, ServiceError
+from generation.ml import render
+from generation.ml.markov import MarkovModel
+from generation.ml.sampling import Constraints, Unsatisfiable, sample
+from generation.ml.tokens import Note, Piece, PitchSet, Vocabulary, encode_piece
+from generation.ml.transformer import TransformerPredictor, load_transformer
+from worker.services import job_create
+
+from ..models import StudyExample, StyleModel
+from .training import VERSION
+
+DIFFICULTY = {  # largest leap in steps of the pitch set, shortest note in beats
+    "easy": {"max_leap": 2, "min_duration": 0.5},
+    "medium": {"max_leap": 4, "min_duration": 0.25},
+    "hard": {"max_leap": None, "min_duration": None},
+}
+MAX_EXAMPLES = 20
+MAX_NOTES = 256
+
+
+@dataclass
+class Request:
+    """What an educator asked for, checked."""
+
+    count: int = 1
+    length_notes: int = 16
+    tempo: float | None = None
+    range_cents: tuple[float, float] | None = None
+    difficulty: str = "medium"
+    start_degree: int | None = 0
+    end_degree: int | None = 0
+    seed: int = 0
+    temperature: float = 1.0
+
+    def as_dict(self) -> dict:
+        return {"count": self.count, "length_notes": self.length_notes, "tempo": self.tempo,
+                "range": list(self.range_cents) if self.range_cents else None, "difficulty": self.difficulty,
+                "start_degree": self.start_degree, "end_degree": self.end_degree, "seed": self.seed,
+                "temperature": self.temperature}
+
+
+def generation_start(*, model: StyleModel, user, request: Request):
+    if model.status != StyleModel.Status.READY:
+        raise Conflict(f"this model is {model.status}: only a ready model generates examples")
+    constraints_for(model, request, index=0)  # refuse what cannot be met before queueing anything
+    with transaction.atomic():
+        return job_create(kind="generation.generate", target=model, params=request.as_dict(), user=user)
+
+
+def constraints_for(model: StyleModel, request: Request, *, index: int) -> Constraints:
+    pitch_set = PitchSet(tuple(model.pitch_set))
+    size = pitch_set.size
+    for name, degree in (("start_degree", request.start_degree), ("end_degree", request.end_degree)):
+        if degree is not None and not 0 <= degree < size:
+            raise ServiceError(f"the pitch set has degrees 0 to {size - 1}", field=name)
+    low = high = None
+    if request.range_cents:
+        lo_cents, hi_cents = request.range_cents
+        if hi_cents - lo_cents < 100:
+            raise ServiceError("the range must span at least 100 cents", field="range")
+        low = _step_at_or_above(pitch_set, lo_cents)
+        high = _step_at_or_below(pitch_set, hi_cents)
+    level = DIFFICULTY[request.difficulty]
+    return Constraints(length_notes=request.length_notes, low_step=low, high_step=high,
+                       start_degree=request.start_degree, end_degree=request.end_degree,
+                       max_leap=level["max_leap"], min_duration=level["min_duration"] if model.pulse else None,
+                       temperature=request.temperature, seed=request.seed + index)
+
+
+def _step_at_or_above(pitch_set: PitchSet, cents: float) -> int:
+    step, _ = pitch_set.locate(cents)
+    return step if pitch_set.cents_of(step) >= cents - 1e-6 else step + 1
+
+
+def _step_at_or_below(pitch_set: PitchSet, cents: float) -> int:
+    step, _ = pitch_set.locate(cents)
+    return step if pitch_set.cents_of(step) <= cents + 1e-6 else step - 1
+
+
+def _load(model: StyleModel):
+    with default_storage.open(model.corpus_file, "rb") as handle:
+        corpus = json.loads(handle.read())
+    vocab = Vocabulary(*corpus["vocab"])
+    if model.chosen == "transformer" and model.checkpoint_file:
+        from pathlib import Path
+        from tempfile import TemporaryDirectory
+
+        with TemporaryDirectory() as tmp, default_storage.open(model.checkpoint_file, "rb") as handle:
+            path = Path(tmp) / "transformer.pt"
+            path.write_bytes(handle.read())
+            return vocab, corpus, TransformerPredictor(load_transformer(path))
+    pieces = [Piece([Note(**n) for n in p["notes"]], meta={"tonic_step": p["tonic_step"]}) for p in corpus["pieces"]]
+    markov = MarkovModel(vocab, corpus["degrees"]).fit([(*encode_piece(p, vocab), p.meta["tonic_step"]) for p in pieces])
+    return vocab, corpus, markov
+
+
+def examples_generate(*, model: StyleModel, job, report=lambda p, m="": None) -> dict:
+    """Make the job's examples; a redelivered job keeps the ones already made."""
+    if model.status != StyleModel.Status.READY:
+        raise ServiceError(f"this model is {model.status}: only a ready model generates examples")
+    params = job.params
+    request = Request(count=params["count"], length_notes=params["length_notes"], tempo=params.get("tempo"),
+                      range_cents=tuple(params["range"]) if params.get("range") else None,
+                      difficulty=params["difficulty"], start_degree=params.get("start_degree"),
+                      end_degree=params.get("end_degree"), seed=params["seed"], temperature=params["temperature"])
+    vocab, corpus, predictor = _load(model)
+    pitch_set = PitchSet(tuple(model.pitch_set))
+    tempo = request.tempo or model.tempo_bpm or 72.0
+    made = []
+    for index in range(request.count):
+        existing = StudyExample.objects.filter(job=job, index=index).first()
+        if existing is not None:
+            made.append(str(existing.pk))
+            continue
+        report(index / request.count, f"example {index + 1} of {request.count}")
+        try:
+            notes = sample(predictor, vocab, pitch_set.size, constraints_for(model, request, index=index))
+        except Unsatisfiable as exc:
+            raise ServiceError(str(exc)) from None
+        made.append(str(_save_example(model, job, index, request, notes, pitch_set, tempo).pk))
+    return {"examples": made, "model": str(model.pk)}
+
+
+def _credit(model: StyleModel) -> str:
+    names = ", ".join(c["name"] for c in model.credits)
+    texts = " ".join(t for c in model.credits for t in c.get("attribution", []))
+    return f"Learned from recordings of {names}. {texts}".strip()
+
+
+def _save_example(model, job, index, request, notes, pitch_set, tempo) -> StudyExample:
+    example = StudyExample(model=model, job=job, index=index, seed=request.seed + index, constraints=request.as_dict(),
+                           notes=[n.as_dict() for n in notes], labels=list(model.labels), created_by=job.created_by)
+    events = render.place(notes, pitch_set, tonic_hz=model.tonic_hz or 220.0, tempo_bpm=tempo, pulse=model.pulse)
+    title = f"{model.tradition.name}: study example {index + 1} (seed {example.seed})"
+    credit = _credit(model)
+    xml = render.musicxml(events, title=title, credit=credit, tempo_bpm=tempo)
+    files = {
+        "musicxml": (xml, "example.musicxml"),
+        "svg": (render.svg(xml).encode(), "example.svg"),
+        "midi": (render.midi(events, tempo_bpm=tempo), "example.mid"),
+        "audio": (render.wav(render.synthesise(events), title=title, credit=credit), "example.wav"),
+    }
+    prefix = f"examples/{example.pk}"
+    for field, (data, name) in files.items():
+        setattr(example, f"{field}_file", default_storage.save(f"{prefix}/{name}", ContentFile(data)))
+    example.provenance = {
+        "ai_generated": True, "model": str(model.pk), "model_version": VERSION, "chosen": model.chosen,
+        "tradition": {"id": str(model.tradition_id), "name": model.tradition.name},
+        "manifest": [{"recording": s["recording"], "title": s["title"], "community": s["community"],
+                      "master_sha256": s["master_sha256"], "notes_sha256": s["notes_sha256"],
+                      "analyser_version": s["analyser_version"]} for s in model.manifest["recordings"]],
+        "credits": model.credits, "labels": list(model.labels), "tempo_bpm": tempo, "tonic_hz": model.tonic_hz,
+        "pitch_set_cents": list(model.pitch_set), "seed": example.seed,
+    }
+    try:
+        with transaction.atomic():
+            example.save()
+    except Exception:
+        for field in files:
+            default_storage.delete(getattr(example, f"{field}_file"))
+        raise
+    return example

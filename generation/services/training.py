@@ -1,0 +1,155 @@
+"""Starting a training run (the manifest is frozen when it is asked for) and running it on the
+worker: read exactly the frozen notes, learn the tradition's pitch set, train, keep the files."""
+import hashlib
+import json
+import statistics
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from archive.models import RecordingFile, Tradition
+from archive.selectors import attribution_texts
+from archive.services.analysis import analysis_current
+from archive.services.errors import ServiceError
+from generation.ml.corpus import transcribed_piece
+from generation.ml.tokens import PitchSet
+from generation.ml.train import train_style_model
+from generation.ml.transformer import TransformerConfig
+from worker.services import job_create
+
+from ..models import ModelSource, StyleModel
+from .consent import INHERITED_LABELS, trainable_recordings
+
+VERSION = "1"
+MERGE_CENTS = 50.0
+
+
+def _sha256(name: str) -> str:
+    digest = hashlib.sha256()
+    with default_storage.open(name, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def style_model_create(*, user, tradition: Tradition) -> StyleModel:
+    """Freeze the training set this user may see and send the training job."""
+    if user is None or not user.is_authenticated:
+        raise ServiceError("sign in to train a style model")
+    recordings = list(trainable_recordings(user=user, tradition=tradition).select_related("community"))
+    sources = []
+    for recording in recordings:
+        analysis = analysis_current(recording)
+        if analysis is None or not analysis.notes_file:
+            continue
+        master = RecordingFile.objects.filter(recording=recording, role=RecordingFile.Role.MASTER).first()
+        sources.append({
+            "recording": str(recording.pk), "title": recording.title, "community": str(recording.community_id),
+            "master_sha256": master.sha256 if master else None, "analysis": str(analysis.pk),
+            "analyser_version": analysis.version, "notes_file": analysis.notes_file,
+            "notes_sha256": _sha256(analysis.notes_file), "tonic_hz": analysis.tonic_hz or recording.tonic_hz,
+            "tempo_bpm": analysis.tempo_bpm, "pitch_set": analysis.summary.get("pitch_set", []),
+            "labels": sorted(recording.labels.values_list("code", flat=True)),
+        })
+    if not sources:
+        raise ServiceError("no recordings of this tradition may be learned from: none is published, analysed and "
+                           "consented to training among those you may see", field="tradition")
+    by_community: dict[str, dict] = {}
+    for recording in recordings:
+        entry = by_community.setdefault(str(recording.community_id), {
+            "community": str(recording.community_id), "name": recording.community.name, "attribution": []})
+        for text in attribution_texts(recording=recording):
+            if text not in entry["attribution"]:
+                entry["attribution"].append(text)
+    used = {s["recording"] for s in sources}
+    labels = sorted({code for s in sources for code in s["labels"] if code in INHERITED_LABELS})
+    with transaction.atomic():
+        model = StyleModel.objects.create(
+            tradition=tradition, created_by=user, labels=labels,
+            credits=[c for c in by_community.values() if any(s["community"] == c["community"] for s in sources)],
+            manifest={"recordings": sources, "frozen_at": timezone.now().isoformat(), "version": VERSION},
+        )
+        ModelSource.objects.bulk_create([
+            ModelSource(model=model, recording_id=r.pk, recording_uuid=r.pk, community_id=r.community_id)
+            for r in recordings if str(r.pk) in used
+        ])
+        model.job = job_create(kind="generation.train", target=model, user=user)
+        model.save(update_fields=["job"])
+    return model
+
+
+def tradition_pitch_set(sources: list[dict]) -> PitchSet:
+    """The recordings' pitch-set peaks merged across recordings (weighted), the tonic first."""
+    peaks = sorted((p["cents"] % 1200.0, p.get("weight", 1.0)) for s in sources for p in s["pitch_set"])
+    clusters: list[list[tuple[float, float]]] = []
+    for cents, weight in peaks:
+        if clusters and cents - clusters[-1][-1][0] <= MERGE_CENTS:
+            clusters[-1].append((cents, weight))
+        else:
+            clusters.append([(cents, weight)])
+    if len(clusters) > 1 and clusters[0][0][0] + 1200 - clusters[-1][-1][0] <= MERGE_CENTS:
+        clusters[0] = [(c - 1200, w) for c, w in clusters.pop()] + clusters[0]  # wraps round the octave
+    degrees = [sum(c * w for c, w in cluster) / max(1e-9, sum(w for _, w in cluster)) for cluster in clusters]
+    degrees = sorted({round(d % 1200.0, 1) for d in degrees if abs(d) > MERGE_CENTS / 2 and abs(d - 1200) > MERGE_CENTS / 2})
+    return PitchSet((0.0, *degrees))
+
+
+def _work_dir(model: StyleModel) -> Path:
+    path = Path(settings.VAR_DIR) / "training" / str(model.pk)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def style_model_train(*, model: StyleModel, report=lambda p, m="": None) -> dict:
+    """Train on exactly the frozen manifest; a rerun after a crash resumes the transformer."""
+    sources = model.manifest["recordings"]
+    for source in sources:
+        if _sha256(source["notes_file"]) != source["notes_sha256"]:
+            raise ServiceError(f"the notes of “{source['title']}” changed after the training set was frozen")
+    StyleModel.objects.filter(pk=model.pk, status=StyleModel.Status.QUEUED).update(status=StyleModel.Status.TRAINING)
+    pitch_set = tradition_pitch_set(sources)
+    tempos = [s["tempo_bpm"] for s in sources if s.get("tempo_bpm")]
+    pulse = len(tempos) * 2 > len(sources)
+    pieces = []
+    for source in sources:
+        with default_storage.open(source["notes_file"], "rb") as handle:
+            notes = json.loads(handle.read())
+        beat = 60.0 / source["tempo_bpm"] if pulse and source.get("tempo_bpm") else (60.0 / statistics.median(tempos) if pulse else None)
+        pieces.append(transcribed_piece(notes, pitch_set, name=source["title"], beat_seconds=beat))
+    work = _work_dir(model)
+    config = TransformerConfig(**settings.STYLE_TRANSFORMER) if settings.STYLE_TRANSFORMER is not None else None
+    try:
+        result = train_style_model(pieces, degrees=pitch_set.size, checkpoint=work / "transformer.pt",
+                                   transformer=config, report=report)
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from None
+    prefix = f"models/{model.pk}"
+    corpus = {"pitch_set": list(pitch_set.cents), "vocab": [result.vocab.low, result.vocab.high], "degrees": pitch_set.size,
+              "pulse": pulse, "pieces": [{"name": p.name, "tonic_step": p.meta.get("tonic_step", 0),
+                                          "notes": [n.as_dict() for n in p.notes]} for p in pieces]}
+    corpus_file = _replace(f"{prefix}/corpus.json", json.dumps(corpus).encode())
+    checkpoint_file = ""
+    if result.transformer is not None:
+        checkpoint_file = _replace(f"{prefix}/transformer.pt", (work / "transformer.pt").read_bytes())
+    import torch
+
+    tonics = [s["tonic_hz"] for s in sources if s.get("tonic_hz")]
+    updated = StyleModel.objects.filter(pk=model.pk, status__in=[StyleModel.Status.QUEUED, StyleModel.Status.TRAINING]).update(
+        status=StyleModel.Status.READY, metrics=result.metrics, chosen=result.chosen, pitch_set=list(pitch_set.cents),
+        tonic_hz=statistics.median(tonics) if tonics else 220.0, tempo_bpm=statistics.median(tempos) if tempos else None,
+        pulse=pulse, corpus_file=corpus_file, checkpoint_file=checkpoint_file, trained_at=timezone.now(),
+        versions={"model": VERSION, "torch": torch.__version__},
+    )
+    if not updated:  # retired while it trained: keep the files for audit, stay retired
+        return {"retired": True}
+    return {"model": str(model.pk), **result.metrics}
+
+
+def _replace(name: str, data: bytes) -> str:
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(data))
