@@ -72,6 +72,8 @@ def celery_worker(django_db_setup, redis_server):
         "DATABASE_URL": _database_url_for_subprocess(),
         "JOB_SWEEP_EVERY_SECONDS": "1",
         "JOB_STALE_AFTER_SECONDS": "3",
+        # a transformer small enough for tests, long enough (a few seconds) to kill mid-training
+        "STYLE_TRANSFORMER_STEPS": "400", "STYLE_TRANSFORMER_WIDTH": "64", "STYLE_TRANSFORMER_LAYERS": "2",
         "PYTHONUNBUFFERED": "1",
     }
     log_path = settings.VAR_DIR / "test-worker.log"

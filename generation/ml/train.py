@@ -105,6 +105,7 @@ def train_style_model(pieces: list[Piece], *, degrees: int, checkpoint: Path, tr
         "duration_bits_per_note": round(duration_bits, 4),
         "chosen": chosen, "train_seconds": round(time.monotonic() - started, 2),
         "transformer_parameters": net.parameter_count() if net is not None else None,
+        "transformer_resumed_from_step": getattr(net, "resumed_from_step", 0) if net is not None else None,
         "measure": "pitch symbol (step of the tradition's pitch set, or rest), held out",
     }
     report(0.97, f"chose the {chosen} model")

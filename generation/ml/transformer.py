@@ -103,11 +103,12 @@ def train_transformer(pieces: list[Sequence2], *, pitch_vocab: int, duration_voc
     rng = np.random.default_rng(config.seed)
     step = 0
     best: tuple[float, dict] | None = None
+    model.resumed_from_step = 0
     if checkpoint.exists():
         saved = torch.load(checkpoint, weights_only=False)
         model.load_state_dict(saved["model"])
         optimiser.load_state_dict(saved["optimiser"])
-        step = saved["step"]
+        step = model.resumed_from_step = saved["step"]
         rng.bit_generator.state = saved["rng"]
         torch.set_rng_state(saved["torch_rng"])
         best = saved.get("best")
