@@ -13,5 +13,6 @@ urlpatterns = [
     path("iiif/recordings/<uuid:pk>/manifest", iiif_recording, name="iiif-recording"),
     path("iiif/collections/<uuid:pk>", iiif_collection, name="iiif-collection"),
     path("recordings/<uuid:pk>/dc.xml", recording_dublin_core, name="recording-dc"),
+    path("", include("generation.web.urls")),
     path("", include("archive.web.urls")),
 ]

@@ -90,7 +90,8 @@ class StudyExampleViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             raise NotFound()
         with default_storage.open(name, "rb") as handle:
             response = HttpResponse(handle.read(), content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="example-{example.pk}.{extension}"'
+        disposition = "attachment" if self.request.query_params.get("download") else "inline"
+        response["Content-Disposition"] = f'{disposition}; filename="example-{example.pk}.{extension}"'
         return response
 
     @action(detail=True, methods=["get"], url_name="musicxml")

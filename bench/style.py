@@ -1,0 +1,126 @@
+"""`make bench` rows for the style models, on real symbolic corpora: held-out bits per note
+(unigram, order-1 Markov, PPM, transformer) with a split by piece, training and generation
+time, Yang & Lerch-style distances between generated and real melodies next to the same
+distance between two halves of the real corpus, and the kinder0 anchor (Pearce 2005:
+IDyOM 2.106 bits/note, 10-fold cross-validation) measured the same way."""
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SYMBTR = ROOT.parent / "shared" / "data" / "makam" / "symbtr" / "SymbTr_txt_all_2200.tar.gz"
+sys.path.insert(0, str(ROOT))
+
+from generation.ml.corpus import music21_pieces, split_by_piece, symbtr_pieces  # noqa: E402
+from generation.ml.markov import MarkovModel  # noqa: E402
+from generation.ml.metrics import compare  # noqa: E402
+from generation.ml.sampling import Constraints, sample  # noqa: E402
+from generation.ml.tokens import Note, Piece, Vocabulary, encode_piece  # noqa: E402
+from generation.ml.train import train_style_model  # noqa: E402
+from generation.ml.transformer import TransformerConfig, TransformerPredictor  # noqa: E402
+
+PEARCE_KINDER = 2.106
+
+
+def _pitched(pieces):
+    for p in pieces:
+        p.notes = [n for n in p.notes if n.step is not None]
+        if p.notes:
+            p.notes[-1].phrase_end = True
+    return [p for p in pieces if len(p.notes) > 2]
+
+
+def _relative(pieces):
+    """Steps from each piece's tonic, so that pieces in different keys share one vocabulary of degrees."""
+    for p in pieces:
+        tonic = p.meta.get("tonic_step", 0)
+        for n in p.notes:
+            if n.step is not None:
+                n.step -= tonic
+        p.meta["tonic_step"] = 0
+    return pieces
+
+
+def kinder_cross_validation(folds: int = 10) -> dict:
+    pieces = _pitched(music21_pieces("essenFolksong/kinder0.abc"))
+    vocab = Vocabulary.for_pieces(pieces)
+    encoded = [(*encode_piece(p, vocab), p.meta["tonic_step"]) for p in pieces]
+    order = np.random.default_rng(0).permutation(len(pieces))
+    bits = []
+    started = time.perf_counter()
+    for fold in range(folds):
+        test = set(order[fold::folds].tolist())
+        model = MarkovModel(vocab, 12).fit([e for i, e in enumerate(encoded) if i not in test])
+        for i in sorted(test):
+            bits += model.piece_bits(*encoded[i])[0]
+    return {"pieces": len(pieces), "notes": len(bits), "folds": folds, "bits_per_note": round(float(np.mean(bits)), 4),
+            "idyom_pearce_2005": PEARCE_KINDER, "seconds": round(time.perf_counter() - started, 2),
+            "measure": "chromatic pitch (MIDI number), rests skipped, 10-fold by song"}
+
+
+def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, transformer: TransformerConfig) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        result = train_style_model(pieces, degrees=degrees, checkpoint=Path(tmp) / "t.pt", transformer=transformer)
+        train_seconds = time.perf_counter() - started
+    train, test = split_by_piece(pieces, held_out=0.2, seed=0)
+    predictor = result.markov if result.chosen == "markov" else TransformerPredictor(result.transformer)
+    vocab = result.vocab
+    generated, seconds = [], []
+    for i, piece in enumerate(test):  # one generated melody as long as each held-out one
+        started = time.perf_counter()
+        notes = sample(predictor, vocab, degrees, Constraints(length_notes=len(piece.notes), start_degree=None, end_degree=0, seed=i))
+        seconds.append(time.perf_counter() - started)
+        generated.append(Piece([Note(n.step, n.duration, phrase_end=n.phrase_end) for n in notes], meta={"tonic_step": 0}))
+    half_a, half_b = split_by_piece(train, held_out=0.5, seed=1)
+    real_vs_real = compare(half_a, half_b, degrees)
+    gen_vs_real = compare(generated, test, degrees)
+    ratio = {k: round(gen_vs_real[k]["js_divergence"] / max(real_vs_real[k]["js_divergence"], 1e-9), 2) for k in gen_vs_real}
+    bits = result.metrics["bits_per_note"]
+    return {"corpus": name, "measure": measure, "pieces": len(pieces), "notes": result.metrics["notes"], **bits,
+            "chosen": result.chosen, "beats_unigram_by": round(bits["unigram"] - bits[result.chosen], 3),
+            "train_seconds": round(train_seconds, 1), "generate_seconds_per_example": round(float(np.mean(seconds)), 3),
+            "transformer_parameters": result.metrics["transformer_parameters"],
+            "generated_vs_real": gen_vs_real, "real_vs_real": real_vs_real, "js_ratio_generated_to_real": ratio}
+
+
+def run() -> dict:
+    steps = int(os.environ.get("BENCH_TRANSFORMER_STEPS", "400"))
+    transformer = TransformerConfig(steps=steps, d_model=128, ff=512, layers=4, context=64, batch=32,
+                                    checkpoint_every=max(1, steps // 10))
+    rows = [
+        corpus_row("essen kinder0 (German children's songs)", _relative(_pitched(music21_pieces("essenFolksong/kinder0.abc"))),
+                   12, "semitone steps from the key's tonic", transformer),
+        corpus_row("essen lot (Lorraine songs)", _relative(_pitched(music21_pieces("essenFolksong/lot.abc"))),
+                   12, "semitone steps from the key's tonic", transformer),
+    ]
+    if SYMBTR.exists():
+        makam = _relative(symbtr_pieces(SYMBTR, makams=["hicaz", "rast", "ussak"], limit=240))
+        rows.append(corpus_row("SymbTr hicaz/rast/uşşak (Turkish makam)", makam, 53,
+                               "Holdrian commas (53 to the octave) from the final", transformer))
+    return {"corpora": rows, "kinder_10_fold": kinder_cross_validation()}
+
+
+def print_rows(result: dict) -> None:
+    k = result["kinder_10_fold"]
+    print(f"\nstyle models: kinder0 ({k['pieces']} songs, {k['notes']} notes), {k['folds']}-fold, PPM: "
+          f"{k['bits_per_note']} bits/note (IDyOM, Pearce 2005: {k['idyom_pearce_2005']}; target: at or below)")
+    print(f"{'corpus':<42} {'unigram':>8} {'order1':>7} {'PPM':>6} {'transf':>7} {'chosen':>11} "
+          f"{'train s':>8} {'gen s':>6}  JS gen/real (degree, interval, length)")
+    for r in result["corpora"]:
+        ratio = r["js_ratio_generated_to_real"]
+        print(f"{r['corpus']:<42} {r['unigram']:>8.3f} {r['markov_order1']:>7.3f} {r['markov']:>6.3f} "
+              f"{r.get('transformer', float('nan')):>7.3f} {r['chosen']:>11} {r['train_seconds']:>8} "
+              f"{r['generate_seconds_per_example']:>6}  {ratio['scale_degree']}, {ratio['interval']}, {ratio['note_length']}")
+
+
+if __name__ == "__main__":
+    import json
+
+    out = run()
+    print(json.dumps(out, indent=2)[:3000])
+    print_rows(out)

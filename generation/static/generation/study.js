@@ -1,0 +1,96 @@
+/* The style-model page: follows training, sends the constraints, follows generation, and
+   shows each example as a score with a player, downloads, credits and labels. */
+(function () {
+  "use strict";
+  var box = document.getElementById("model");
+  if (!box) return;
+
+  function csrf() {
+    var field = document.querySelector("#generate input[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); });
+  }
+  function follow(url, bar, message, done) {
+    getJSON(url).then(function (job) {
+      if (!job.state) { setTimeout(function () { window.location.reload(); }, 5000); return; }  // someone else's job
+      if (bar) { bar.hidden = false; bar.value = job.progress; }
+      if (message) message.textContent = job.message || job.state;
+      if (job.state === "succeeded" || job.state === "failed") { done(job); return; }
+      setTimeout(function () { follow(url, bar, message, done); }, 600);
+    });
+  }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function showExamples() {
+    getJSON(box.dataset.examples).then(function (page) {
+      var list = document.getElementById("examples");
+      list.textContent = "";
+      page.results.forEach(function (ex) {
+        var li = el("li", { "class": "example", "id": "example-" + ex.id });
+        li.appendChild(el("h3", {}, "Example " + (ex.index + 1) + " · seed " + ex.seed + " · " + ex.notes.length + " notes"));
+        if (ex.withdrawn) {
+          li.appendChild(el("p", { "class": "error" }, "Withdrawn: " + ex.withdrawn_reason));
+        } else {
+          li.appendChild(el("img", { "class": "score", "src": ex.files.svg, "alt": "Score of example " + (ex.index + 1) }));
+          li.appendChild(el("audio", { "controls": "", "preload": "none", "src": ex.files.audio }));
+          var links = el("p", { "class": "downloads" });
+          [["musicxml", "MusicXML"], ["midi", "MIDI"], ["audio", "WAV"], ["svg", "SVG"]].forEach(function (pair) {
+            links.appendChild(el("a", { "href": ex.files[pair[0]] + "?download=1", "class": "download-" + pair[0] }, pair[1]));
+            links.appendChild(document.createTextNode(" "));
+          });
+          li.appendChild(links);
+        }
+        var credits = ex.provenance.credits.map(function (c) { return c.name; }).join(", ");
+        li.appendChild(el("p", { "class": "provenance" }, "AI-generated. Learned from recordings of " + credits + "."));
+        if (ex.labels.length) li.appendChild(el("p", { "class": "labels" }, "Labels: " + ex.labels.join(", ")));
+        list.appendChild(li);
+      });
+    });
+  }
+
+  var status = box.dataset.status;
+  if ((status === "queued" || status === "training") && box.dataset.job) {
+    follow(box.dataset.job, document.getElementById("train-progress"), document.getElementById("train-message"),
+      function () { window.location.reload(); });
+  }
+  showExamples();
+
+  var form = document.getElementById("generate");
+  if (!form) return;
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var f = form.elements;
+    var number = function (name) { return f[name].value === "" ? null : Number(f[name].value); };
+    var body = {
+      count: number("count"), length_notes: number("length_notes"), tempo: number("tempo"),
+      difficulty: f.difficulty.value, start_degree: number("start_degree"), end_degree: number("end_degree"),
+      seed: number("seed"), temperature: number("temperature"),
+      range: (f.range_low.value !== "" && f.range_high.value !== "") ? [number("range_low"), number("range_high")] : null
+    };
+    var error = document.getElementById("generate-error");
+    var message = document.getElementById("generate-message");
+    error.textContent = "";
+    fetch(box.dataset.generate, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf() },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().then(function (data) { return { ok: r.ok, data: data }; });
+    }).then(function (res) {
+      if (!res.ok) { error.textContent = res.data.detail || "The constraints were refused."; return; }
+      follow("/api/jobs/" + res.data.job + "/", document.getElementById("generate-progress"), message, function (job) {
+        if (job.state === "failed") { error.textContent = job.error; return; }
+        message.textContent = job.result.examples.length + " example(s) ready.";
+        showExamples();
+      });
+    });
+  });
+})();

@@ -1,0 +1,51 @@
+"""The educator's pages: pick a tradition, train a model, set constraints, generate, listen."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from archive.models import Tradition
+from archive.services.errors import ServiceError
+
+from ..selectors import style_model_or_none, style_models_visible
+from ..services.consent import trainable_recordings
+from ..services.examples import DIFFICULTY
+from ..services.training import style_model_create
+
+
+def study(request):
+    models = style_models_visible(user=request.user).order_by("-created")
+    traditions = []
+    for tradition in Tradition.objects.order_by("name"):
+        count = trainable_recordings(user=request.user, tradition=tradition).count() if request.user.is_authenticated else 0
+        traditions.append({"tradition": tradition, "trainable": count,
+                           "models": [m for m in models if m.tradition_id == tradition.pk]})
+    return render(request, "generation/study.html", {"traditions": traditions})
+
+
+@login_required
+@require_POST
+def study_train(request, slug):
+    tradition = get_object_or_404(Tradition, slug=slug)
+    try:
+        model = style_model_create(user=request.user, tradition=tradition)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("study")
+    messages.success(request, f"Training a style model of {tradition.name} on {len(model.manifest['recordings'])} recording(s).")
+    return redirect("study-model", pk=model.pk)
+
+
+def study_model(request, pk):
+    model = style_model_or_none(user=request.user, pk=pk)
+    if model is None:
+        raise Http404
+    bits = model.metrics.get("bits_per_note", {})
+    names = {"unigram": "Unigram baseline", "markov_order1": "Order-1 Markov", "markov": "PPM (variable order)",
+             "transformer": "Transformer"}
+    return render(request, "generation/model.html", {
+        "model": model, "difficulties": sorted(DIFFICULTY),
+        "metrics": [{"key": k, "name": names.get(k, k), "bits": v} for k, v in bits.items()],
+        "degrees": list(enumerate(model.pitch_set)),
+    })

@@ -1,0 +1,68 @@
+"""The educator's pages in chromium: train a style model of a tradition, watch it train,
+set constraints, generate, and get each example as a score, a player and downloads with
+the credits of the community it learned from."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from archive.services.ingest import recording_attach_master
+from tests import factories as f
+from tests.audio.melody import write_melody
+from tests.test_jobs_worker import wait_for
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
+
+
+def test_an_educator_trains_generates_and_downloads(page, celery_worker, tmp_path, console_errors):
+    steward = f.make_user("steward")
+    f.make_user("educator")
+    community = f.make_community(stewards=[steward], name="Lake singers")
+    tradition = f.make_tradition(community, name="Lake songs")
+    for seed in (21, 22):
+        recording = f.make_recording(community, tradition, training_consent="allowed", labels=["tk_non_commercial"])
+        path = tmp_path / f"song-{seed}.wav"
+        write_melody(path, seed, scale="just-major", seconds=10.0, tonic_hz=200.0)
+        _row, job = recording_attach_master(recording=recording, path=path, original_name=path.name, user=steward)
+        assert wait_for(job.analysis_job.pk, timeout=120).state == "succeeded"
+
+    page.goto("/study/")
+    expect(page.locator(f".tradition[data-slug='{tradition.slug}'] .train")).to_have_count(0)  # signed out: no training
+    page.goto("/login/?next=/study/")
+    page.fill("#id_username", "educator")
+    page.fill("#id_password", f.PASSWORD)
+    page.click("button[type=submit]")
+    card = page.locator(f".tradition[data-slug='{tradition.slug}']")
+    expect(card.locator(".trainable")).to_have_text("2")
+    card.locator("button.train").click()
+    expect(page.locator("#model-status")).to_have_text("ready", timeout=180000)
+    expect(page.locator("table.metrics tr")).to_have_count(5)  # header + unigram, order 1, PPM, transformer
+    expect(page.locator("table.metrics tr.chosen")).to_have_count(1)
+    expect(page.locator(".credits")).to_contain_text("Lake singers")
+
+    page.fill("input[name=range_low]", "900")
+    page.fill("input[name=range_high]", "100")
+    page.click("#generate button[type=submit]")
+    expect(page.locator("#generate-error")).to_contain_text("range")
+    console_errors.clear()  # the refused request's 400 is logged by the browser
+
+    page.fill("input[name=range_low]", "-500")
+    page.fill("input[name=range_high]", "1400")
+    page.fill("input[name=count]", "1")
+    page.fill("input[name=length_notes]", "12")
+    page.click("#generate button[type=submit]")
+    example = page.locator("#examples li.example")
+    expect(example).to_have_count(1, timeout=60000)
+    expect(page.locator("#generate-message")).to_contain_text("1 example(s) ready")
+    expect(example.locator("h3")).to_contain_text("12 notes")
+    score = example.locator("img.score")
+    expect(score).to_be_visible()
+    page.wait_for_function("document.querySelector('img.score').complete")
+    assert score.evaluate("img => img.naturalWidth") > 100
+    expect(example.locator("audio")).to_have_attribute("src", re.compile(r"/api/examples/.+/audio/"))
+    expect(example.locator(".provenance")).to_contain_text("Lake singers")
+    expect(example.locator(".labels")).to_contain_text("tk_non_commercial")
+    href = example.locator("a.download-musicxml").get_attribute("href")
+    response = page.request.get(href)
+    assert response.status == 200 and b"<score-partwise" in response.body()
+    assert "attachment" in response.headers["content-disposition"]
