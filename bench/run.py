@@ -1,4 +1,5 @@
-"""`make bench`: catalogue reads, upload memory, analysis speed, memory and accuracy.
+"""`make bench`: catalogue reads, upload memory, search, analysis speed, memory and accuracy,
+style models (held-out bits per note, training and generation time, generated-vs-real distances).
 Writes bench/results.json and prints a table.
 
 Access-filtered catalogue reads on a generated catalogue, as an anonymous visitor,
@@ -101,9 +102,12 @@ def main() -> int:
     result["upload"] = upload_memory(int(os.environ.get("BENCH_UPLOAD_MB", "1024")), env)
     from bench.analysis import run as analysis_bench
     from bench.search import run as search_bench
+    from bench.style import print_rows as print_style
+    from bench.style import run as style_bench
 
     result["search"] = search_bench()
     result["analysis"] = analysis_bench()
+    result["style_models"] = style_bench()
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     print(f"catalogue reads, {n} recordings, {result['database']}")
@@ -135,6 +139,7 @@ def main() -> int:
     print("accuracy on real data:")
     for name, row in acc["real"].items():
         print(f"  {name:<36} {json.dumps(row, ensure_ascii=False)}")
+    print_style(result["style_models"])
     print(f"written to {out}")
     return 0
 

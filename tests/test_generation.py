@@ -77,6 +77,12 @@ def test_the_training_set_is_what_consent_and_access_allow(world):
     listed = {m["id"] for m in api_client().get("/api/style-models/").json()["results"]}
     assert listed == {str(outsider_model.pk)}
     assert api_client(world["member"]).get(f"/api/style-models/{member_model.pk}/").json()["status"] == "queued"
+    from django.test import Client
+
+    for who, expected in (("outsider", 404), ("member", 200)):
+        browser = Client()
+        browser.force_login(world[who])
+        assert browser.get(f"/study/models/{member_model.pk}/").status_code == expected, who
 
 
 def test_nothing_to_learn_from_is_a_clear_400(world):
@@ -132,7 +138,9 @@ def test_train_generate_and_retire(world, django_capture_on_commit_callbacks):
     audio, rate = sf.read(io.BytesIO(files["audio"].content))
     assert rate == 44100 and np.abs(audio).max() > 0.05
     assert b"<svg" in files["svg"].content[:300]
-    assert api_client(world["outsider"]).get(f"/api/examples/{examples[0].pk}/").status_code == 404
+    for url in [f"/api/examples/{examples[0].pk}/", *body["files"].values(), f"/api/style-models/{model.pk}/examples/"]:
+        assert api_client(world["outsider"]).get(url).status_code == 404, url
+        assert api_client().get(url).status_code == 404, url
 
     # the community withdraws consent for one recording: the model retires, its examples go
     with django_capture_on_commit_callbacks(execute=True):
@@ -177,3 +185,29 @@ def test_generate_refuses_bad_constraints_with_clear_400s(world):
     assert not Job.objects.filter(kind="generation.generate").exists()
     assert api_client(world["outsider"]).post(url, {}, format="json").status_code == 404
     assert api_client().post(url, {}, format="json").status_code in (401, 404)
+
+
+def test_an_educator_can_train_on_the_demo_tradition(settings):
+    """The demo's Tagalog children's song (vocadito, CC BY 4.0, a real voice) is enough to learn from."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from archive.models import Tradition
+
+    settings.STYLE_TRANSFORMER = TINY_TRANSFORMER
+    call_command("load_demo")
+    tradition = Tradition.objects.get(slug="tagalog-childrens-songs")
+    for recording in tradition.recordings.filter(files__role="master"):
+        recording_analyse(recording=recording)
+    educator = get_user_model().objects.create_user("teacher", password=f.PASSWORD)
+    model = style_model_create(user=educator, tradition=tradition)
+    assert len(model.manifest["recordings"]) == 1
+    style_model_train(model=model)
+    model.refresh_from_db()
+    assert model.status == "ready" and model.metrics["notes"] >= 40
+    assert model.metrics["held_out_notes"] > 0
+    job = generation_start(model=model, user=educator, request=Request(count=1, length_notes=24, seed=2))
+    example = StudyExample.objects.get(pk=examples_generate(model=model, job=job)["examples"][0])
+    assert len(example.notes) == 24
+    assert example.provenance["credits"][0]["attribution"]  # the recording carries TK Attribution
+    assert api_client().get(f"/study/models/{model.pk}/").status_code == 200  # a public recording: a public model

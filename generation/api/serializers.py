@@ -42,7 +42,7 @@ class GenerateRequest(serializers.Serializer):
     start_degree = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=0)
     end_degree = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=0)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
-    temperature = serializers.FloatField(min_value=0.05, max_value=5.0, default=1.0)
+    temperature = serializers.FloatField(min_value=0.05, max_value=5.0, default=0.8)
 
     def validate_range(self, value):
         if value is not None and value[0] >= value[1]:

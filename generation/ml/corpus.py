@@ -129,7 +129,25 @@ def transcribed_piece(notes: list[dict], pitch_set: PitchSet, *, name: str = "",
         duration = float(n["duration"]) / beat_seconds if beat_seconds else float(n["duration"])
         gap = ordered[i + 1]["onset"] - (n["onset"] + n["duration"]) if i + 1 < len(ordered) else math.inf
         out.append(Note(step, duration, deviation=round(deviation, 1), phrase_end=gap >= PHRASE_GAP_SECONDS))
+    fold_octave_errors(out, pitch_set.size)
     return Piece(out, name=name, source="analysis", meta={"tonic_step": 0, "degrees": pitch_set.size})
+
+
+def fold_octave_errors(notes: list[Note], degrees: int, *, reach: int = 3) -> int:
+    """A pitch tracker now and then reports a note an octave or two off; move such a note by
+    whole octaves next to the median of its neighbours (the degree is kept). Returns how many moved."""
+    steps = [n.step for n in notes]
+    moved = 0
+    for i, note in enumerate(notes):
+        around = [s for s in steps[max(0, i - reach):i] + steps[i + 1:i + 1 + reach] if s is not None]
+        if note.step is None or not around:
+            continue
+        local = sorted(around)[len(around) // 2]
+        octaves = round((local - note.step) / degrees)
+        if octaves and abs(note.step + octaves * degrees - local) + degrees <= abs(note.step - local):
+            note.step += octaves * degrees
+            moved += 1
+    return moved
 
 
 def split_by_piece(pieces: list[Piece], *, held_out: float = 0.2, seed: int = 0) -> tuple[list[Piece], list[Piece]]:

@@ -4,7 +4,8 @@ each as a long-term model of the corpus blended with a short-term model of the p
 (IDyOM's LTM+STM). Views are mapped back onto steps and mixed by their entropy."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -50,6 +51,13 @@ class MarkovModel:
         self.ltm = {v: self._new(self.view_sizes[v], long_term=True) for v in self.config.views}
         self.duration_ltm = self._new(DURATION_ALPHABET, long_term=True)
         self._steps = vocab.steps()
+
+    def for_generation(self) -> MarkovModel:
+        """The same counts without the short-term model: while sampling, a model of the piece so
+        far feeds on its own output and locks into repeating one note (measured in make bench)."""
+        twin = copy.copy(self)
+        twin.config = replace(self.config, short_term=False)
+        return twin
 
     def _new(self, size: int, *, long_term: bool) -> PPM:
         c = self.config

@@ -43,6 +43,14 @@ def phrases(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
+def chunks(pieces: list[Piece], count: int) -> list[Piece]:
+    """All the notes cut into ``count`` runs of consecutive notes (the last resort for a split)."""
+    notes = [n for p in pieces for n in p.notes]
+    size = -(-len(notes) // count)
+    meta = pieces[0].meta if pieces else {}
+    return [Piece(notes[i:i + size], meta=meta) for i in range(0, len(notes), size)]
+
+
 def _encoded(pieces: list[Piece], vocab: Vocabulary) -> list[tuple[list[int], list[int], int]]:
     return [(*encode_piece(p, vocab), p.meta.get("tonic_step", 0)) for p in pieces]
 
@@ -74,6 +82,8 @@ def train_style_model(pieces: list[Piece], *, degrees: int, checkpoint: Path, tr
     units = pieces
     if len(pieces) < 5:
         units, split = phrases(pieces), "by phrase (fewer than 5 pieces)"
+    if len(units) < 5:
+        units, split = chunks(pieces, 5), "by fifths of the pieces (fewer than 5 phrases)"
     train, test = split_by_piece(units, held_out=0.2, seed=seed)
     vocab = Vocabulary.for_pieces(pieces)
     enc_train, enc_test = _encoded(train, vocab), _encoded(test, vocab)

@@ -39,7 +39,7 @@ class Request:
     start_degree: int | None = 0
     end_degree: int | None = 0
     seed: int = 0
-    temperature: float = 1.0
+    temperature: float = 0.8
 
     def as_dict(self) -> dict:
         return {"count": self.count, "length_notes": self.length_notes, "tempo": self.tempo,
@@ -100,7 +100,7 @@ def _load(model: StyleModel):
             return vocab, corpus, TransformerPredictor(load_transformer(path))
     pieces = [Piece([Note(**n) for n in p["notes"]], meta={"tonic_step": p["tonic_step"]}) for p in corpus["pieces"]]
     markov = MarkovModel(vocab, corpus["degrees"]).fit([(*encode_piece(p, vocab), p.meta["tonic_step"]) for p in pieces])
-    return vocab, corpus, markov
+    return vocab, corpus, markov.for_generation()
 
 
 def examples_generate(*, model: StyleModel, job, report=lambda p, m="": None) -> dict:
