@@ -7,11 +7,13 @@ from .contributions import Annotation, Narrative, Proposal
 from .events import PreservationEvent
 from .files import RecordingFile
 from .recording import Recording, RecordingLabel, RecordingPerson
+from .scores import Score
 from .search import SearchDocument
 from .uploads import Upload
 
 __all__ = [
     "AccessRequest", "Analysis", "Annotation", "Collection", "Community", "Instrument", "Label", "LabelRule",
     "Language", "Membership", "Narrative", "Person", "Place", "PreservationEvent", "Proposal",
-    "Protocol", "ProtocolLevel", "Recording", "RecordingFile", "RecordingLabel", "RecordingPerson", "SearchDocument", "Tradition", "Upload",
+    "Protocol", "ProtocolLevel", "Recording", "RecordingFile", "RecordingLabel", "RecordingPerson", "Score",
+    "SearchDocument", "Tradition", "Upload",
 ]

@@ -133,6 +133,27 @@ def transcribed_piece(notes: list[dict], pitch_set: PitchSet, *, name: str = "",
     return Piece(out, name=name, source="analysis", meta={"tonic_step": 0, "degrees": pitch_set.size})
 
 
+def scored_piece(notes, pitch_set: PitchSet, *, tonic_midi: float, name: str = "",
+                 seconds_per_quarter: float | None = None) -> Piece:
+    """A score's melody (exact fractional MIDI pitches, lengths in quarters) on the tradition's
+    pitch set; quarters are beats, or seconds at the recording's tempo for free rhythm."""
+    out: list[Note] = []
+    for n in notes:
+        duration = n.quarters * seconds_per_quarter if seconds_per_quarter else n.quarters
+        if n.midi is None:
+            if out:
+                out[-1].phrase_end = True
+                out.append(Note(None, duration))
+            continue
+        step, deviation = pitch_set.locate((n.midi - tonic_midi) * 100.0)
+        out.append(Note(step, duration, deviation=round(deviation, 1), phrase_end=bool(getattr(n, "fermata", False))))
+    while out and out[-1].step is None:
+        out.pop()
+    if out:
+        out[-1].phrase_end = True
+    return Piece(out, name=name, source="score", meta={"tonic_step": 0, "degrees": pitch_set.size})
+
+
 def fold_octave_errors(notes: list[Note], degrees: int, *, reach: int = 3) -> int:
     """A pitch tracker now and then reports a note an octave or two off; move such a note by
     whole octaves next to the median of its neighbours (the degree is kept). Returns how many moved."""

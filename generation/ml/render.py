@@ -18,7 +18,6 @@ from .tokens import Note, PitchSet
 
 AI_MARK = "AI-generated study example (Songkeeper style model)"
 BEND_RANGE_SEMITONES = 2.0
-SHARP_NAMES = [("C", 0), ("C", 1), ("D", 0), ("D", 1), ("E", 0), ("F", 0), ("F", 1), ("G", 0), ("G", 1), ("A", 0), ("A", 1), ("B", 0)]
 
 
 @dataclass
@@ -83,33 +82,19 @@ def _music21_xml(score) -> bytes:
 
 
 def _write_alters(xml: bytes, pitches: list[float]) -> bytes:
-    """Set each written note's step, alter (decimal semitones) and octave from the exact pitch;
-    the tied continuations of a note get the same."""
+    """Set each written note's pitch and accidental from the exact pitch; the tied
+    continuations of a note (those with a tie stop) get the same."""
+    from archive.analysis.export import write_pitch
+
     head, _, body = xml.partition(b"<score-partwise")
     root = ET.fromstring(b"<score-partwise" + body)
     index = -1
     for element in root.iter("note"):
-        pitch = element.find("pitch")
-        if pitch is None:
+        if element.find("pitch") is None:
             continue
-        continued = any(t.get("type") == "stop" for t in element.findall("tie"))
-        if not continued:
+        if not any(t.get("type") == "stop" for t in element.findall("tie")):
             index += 1
-        exact = pitches[index]
-        nearest = round(exact)
-        name, base_alter = SHARP_NAMES[nearest % 12]
-        alter = round(base_alter + exact - nearest, 3)
-        for child in list(pitch):
-            pitch.remove(child)
-        ET.SubElement(pitch, "step").text = name
-        if alter:
-            ET.SubElement(pitch, "alter").text = f"{alter:g}"
-        ET.SubElement(pitch, "octave").text = str(nearest // 12 - 1)
-        accidental = element.find("accidental")
-        if accidental is not None:
-            element.remove(accidental)
-        if alter:
-            _accidental(element, alter)
+        write_pitch(element, pitches[index])
     identification = root.find("identification")
     if identification is not None:
         misc = identification.find("miscellaneous")
@@ -118,22 +103,6 @@ def _write_alters(xml: bytes, pitches: list[float]) -> bytes:
         field = ET.SubElement(misc, "miscellaneous-field", name="ai-generated")
         field.text = AI_MARK
     return head + ET.tostring(root, encoding="unicode").encode()
-
-
-def _accidental(note, alter: float) -> None:
-    """The nearest written accidental; readers (music21 among them) take the exact alter beside it.
-    Deviations under a quarter tone carry an unprinted natural."""
-    name = ("quarter-flat" if alter <= -0.25 else "natural" if alter < 0.25 else "quarter-sharp" if alter < 0.75
-            else "sharp" if alter < 1.25 else "three-quarters-sharp")
-    element = ET.Element("accidental")
-    element.text = name
-    if name == "natural":
-        element.set("print-object", "no")
-    children = list(note)
-    tags = [c.tag for c in children]
-    # MusicXML order: ... type, dot, accidental, time-modification, stem ...
-    after = max([i for i, t in enumerate(tags) if t in ("pitch", "duration", "tie", "voice", "type", "dot")], default=0)
-    note.insert(after + 1, element)
 
 
 def svg(xml: bytes) -> str:
@@ -149,26 +118,11 @@ def svg(xml: bytes) -> str:
 
 
 def midi(events: list[Event], *, tempo_bpm: float, program: int = 73) -> bytes:
-    """One track; before each note a pitch bend (range ±2 semitones) to its exact pitch. The
-    first note starts a few milliseconds in, so its bend precedes it in every reader."""
-    import pretty_midi
+    """One track, a pitch bend (range ±2 semitones) before each note, the AI mark as text."""
+    from archive.analysis.export import write_midi
 
-    pm = pretty_midi.PrettyMIDI(initial_tempo=tempo_bpm)
-    instrument = pretty_midi.Instrument(program=program, name=AI_MARK)
-    offset = 0.01
-    for e in events:
-        if e.midi is None:
-            continue
-        key = round(e.midi)
-        bend = int(round((e.midi - key) / BEND_RANGE_SEMITONES * 8192))
-        start = e.start + offset
-        instrument.pitch_bends.append(pretty_midi.PitchBend(max(-8192, min(8191, bend)), start - 0.005))
-        instrument.notes.append(pretty_midi.Note(velocity=90, pitch=key, start=start, end=start + max(0.02, e.seconds * 0.95)))
-    pm.instruments.append(instrument)
-    pm.lyrics.append(pretty_midi.Lyric(AI_MARK, 0.0))
-    buffer = io.BytesIO()
-    pm.write(buffer)
-    return buffer.getvalue()
+    notes = [(e.midi, e.start, e.start + max(0.02, e.seconds * 0.95)) for e in events if e.midi is not None]
+    return write_midi(notes, program=program, name=AI_MARK, tempo=tempo_bpm, text=AI_MARK)
 
 
 def midi_pitches(data: bytes) -> list[float]:

@@ -79,6 +79,9 @@ def sample(model: Predictor, vocab: Vocabulary, degrees: int, constraints: Const
             reach = np.min(np.abs(steps[:, None] - end_steps[None, :]), axis=1)
             allowed &= reach <= remaining * c.max_leap
         rest_ok = c.rests and 0 < i and remaining > 0 and notes[-1].step is not None
+        if rest_ok and c.max_leap is not None:
+            # a rest does not move: the end must stay reachable from the last note in the notes left
+            rest_ok = bool(np.min(np.abs(end_steps - last_step)) <= remaining * c.max_leap)
         mask = np.append(allowed, rest_ok)
         if not mask.any():
             raise Unsatisfiable("the leap, range and end constraints cannot all be met")

@@ -1,7 +1,7 @@
 """Which recordings a model may learn from, and retiring what learned from one that may no
 longer be learned from. The archive's visibility selector is the only source of recordings."""
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from archive.access import recordings_visible
@@ -16,12 +16,12 @@ ACTIVE = (StyleModel.Status.QUEUED, StyleModel.Status.TRAINING, StyleModel.Statu
 
 def trainable_recordings(*, user, tradition) -> QuerySet[Recording]:
     """Published recordings of the tradition that this user may see, whose community allowed
-    training and that carry no label forbidding it, with a finished analysis."""
+    training and that carry no label forbidding it, with a finished analysis or a score."""
     return (
         recordings_visible(user=user)
         .filter(tradition=tradition, status=Recording.Status.PUBLISHED, training_consent=Recording.Consent.ALLOWED)
         .exclude(labels__code__in=NO_TRAINING_LABELS)
-        .filter(analyses__status="ok")
+        .filter(Q(analyses__status="ok") | Q(scores__isnull=False))
         .distinct()
     )
 

@@ -2,6 +2,7 @@
 worker: read exactly the frozen notes, learn the tradition's pitch set, train, keep the files."""
 import hashlib
 import json
+import math
 import statistics
 from pathlib import Path
 
@@ -11,11 +12,12 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from archive.models import RecordingFile, Tradition
+from archive.models import RecordingFile, Score, Tradition
+from archive.scores import read_score
 from archive.selectors import attribution_texts
 from archive.services.analysis import analysis_current
 from archive.services.errors import ServiceError
-from generation.ml.corpus import transcribed_piece
+from generation.ml.corpus import scored_piece, transcribed_piece
 from generation.ml.tokens import PitchSet
 from generation.ml.train import train_style_model
 from generation.ml.transformer import TransformerConfig
@@ -44,17 +46,22 @@ def style_model_create(*, user, tradition: Tradition) -> StyleModel:
     sources = []
     for recording in recordings:
         analysis = analysis_current(recording)
-        if analysis is None or not analysis.notes_file:
+        scores = [{"score": str(s.pk), "format": s.format, "file": s.storage_name, "sha256": s.sha256, "title": str(s)}
+                  for s in Score.objects.filter(recording=recording)]
+        if (analysis is None or not analysis.notes_file) and not scores:
             continue
         master = RecordingFile.objects.filter(recording=recording, role=RecordingFile.Role.MASTER).first()
-        sources.append({
+        source = {
             "recording": str(recording.pk), "title": recording.title, "community": str(recording.community_id),
-            "master_sha256": master.sha256 if master else None, "analysis": str(analysis.pk),
-            "analyser_version": analysis.version, "notes_file": analysis.notes_file,
-            "notes_sha256": _sha256(analysis.notes_file), "tonic_hz": analysis.tonic_hz or recording.tonic_hz,
-            "tempo_bpm": analysis.tempo_bpm, "pitch_set": analysis.summary.get("pitch_set", []),
-            "labels": sorted(recording.labels.values_list("code", flat=True)),
-        })
+            "master_sha256": master.sha256 if master else None, "analysis": None, "analyser_version": None,
+            "notes_file": None, "notes_sha256": None, "tonic_hz": recording.tonic_hz, "tempo_bpm": None, "pitch_set": [],
+            "scores": scores, "labels": sorted(recording.labels.values_list("code", flat=True)),
+        }
+        if analysis is not None and analysis.notes_file:
+            source.update(analysis=str(analysis.pk), analyser_version=analysis.version, notes_file=analysis.notes_file,
+                          notes_sha256=_sha256(analysis.notes_file), tonic_hz=recording.tonic_hz or analysis.tonic_hz,
+                          tempo_bpm=analysis.tempo_bpm, pitch_set=analysis.summary.get("pitch_set", []))
+        sources.append(source)
     if not sources:
         raise ServiceError("no recordings of this tradition may be learned from: none is published, analysed and "
                            "consented to training among those you may see", field="tradition")
@@ -82,9 +89,24 @@ def style_model_create(*, user, tradition: Tradition) -> StyleModel:
     return model
 
 
-def tradition_pitch_set(sources: list[dict]) -> PitchSet:
-    """The recordings' pitch-set peaks merged across recordings (weighted), the tonic first."""
-    peaks = sorted((p["cents"] % 1200.0, p.get("weight", 1.0)) for s in sources for p in s["pitch_set"])
+def _tonic_midi(source: dict, scores: dict) -> float:
+    """The recording's tonic (analysed or set by hand), else the final note of its first score."""
+    if source.get("tonic_hz"):
+        return 69 + 12 * math.log2(source["tonic_hz"] / 440.0)
+    for score in source.get("scores", []):
+        pitched = [n.midi for n in scores[score["score"]] if n.midi is not None]
+        if pitched:
+            return pitched[-1]
+    return 60.0
+
+
+def tradition_pitch_set(sources: list[dict], scores: list[tuple[list, float]] = ()) -> PitchSet:
+    """The recordings' pitch-set peaks and the scores' pitches merged (weighted), the tonic first."""
+    peaks = [(p["cents"] % 1200.0, p.get("weight", 1.0)) for s in sources for p in s["pitch_set"]]
+    for notes, tonic in scores:
+        pitched = [n.midi for n in notes if n.midi is not None]
+        peaks += [(((m - tonic) * 100) % 1200.0, 1.0 / len(pitched)) for m in pitched]
+    peaks.sort()
     clusters: list[list[tuple[float, float]]] = []
     for cents, weight in peaks:
         if clusters and cents - clusters[-1][-1][0] <= MERGE_CENTS:
@@ -107,19 +129,34 @@ def _work_dir(model: StyleModel) -> Path:
 def style_model_train(*, model: StyleModel, report=lambda p, m="": None) -> dict:
     """Train on exactly the frozen manifest; a rerun after a crash resumes the transformer."""
     sources = model.manifest["recordings"]
+    scores = {}
     for source in sources:
-        if _sha256(source["notes_file"]) != source["notes_sha256"]:
+        if source.get("notes_file") and _sha256(source["notes_file"]) != source["notes_sha256"]:
             raise ServiceError(f"the notes of “{source['title']}” changed after the training set was frozen")
+        for score in source.get("scores", []):
+            with default_storage.open(score["file"], "rb") as handle:
+                data = handle.read()
+            if hashlib.sha256(data).hexdigest() != score["sha256"]:
+                raise ServiceError(f"a score of “{source['title']}” changed after the training set was frozen")
+            scores[score["score"]] = read_score(data, score["file"])[1]
     StyleModel.objects.filter(pk=model.pk, status=StyleModel.Status.QUEUED).update(status=StyleModel.Status.TRAINING)
-    pitch_set = tradition_pitch_set(sources)
+    tonic_midi = {s["recording"]: _tonic_midi(s, scores) for s in sources}
+    pitch_set = tradition_pitch_set(sources, [(notes, tonic_midi[s["recording"]]) for s in sources
+                                              for notes in (scores[x["score"]] for x in s.get("scores", []))])
     tempos = [s["tempo_bpm"] for s in sources if s.get("tempo_bpm")]
-    pulse = len(tempos) * 2 > len(sources)
+    analysed = [s for s in sources if s.get("notes_file")]
+    pulse = len(tempos) * 2 > len(analysed) if analysed else True  # scores alone: metric notation, beats
     pieces = []
     for source in sources:
-        with default_storage.open(source["notes_file"], "rb") as handle:
-            notes = json.loads(handle.read())
-        beat = 60.0 / source["tempo_bpm"] if pulse and source.get("tempo_bpm") else (60.0 / statistics.median(tempos) if pulse else None)
-        pieces.append(transcribed_piece(notes, pitch_set, name=source["title"], beat_seconds=beat))
+        if source.get("notes_file"):
+            with default_storage.open(source["notes_file"], "rb") as handle:
+                notes = json.loads(handle.read())
+            beat = 60.0 / (source.get("tempo_bpm") or statistics.median(tempos)) if pulse and tempos else None
+            pieces.append(transcribed_piece(notes, pitch_set, name=source["title"], beat_seconds=beat))
+        for score in source.get("scores", []):
+            seconds_per_quarter = None if pulse else 60.0 / (source.get("tempo_bpm") or 60.0)
+            pieces.append(scored_piece(scores[score["score"]], pitch_set, tonic_midi=tonic_midi[source["recording"]],
+                                       name=score["title"], seconds_per_quarter=seconds_per_quarter))
     work = _work_dir(model)
     config = TransformerConfig(**settings.STYLE_TRANSFORMER) if settings.STYLE_TRANSFORMER is not None else None
     try:

@@ -118,9 +118,12 @@ def test_constraints_hold_exactly(hicaz_model, length, low, span, leap, start, e
     try:
         notes = sample(model, vocab, HICAZ.size, c)
     except Unsatisfiable:
-        # only when no step of a required degree lies in the range
-        in_range = {s % HICAZ.size for s in range(max(low, vocab.low), min(low + span, vocab.high) + 1)}
-        assert start not in in_range or end not in in_range
+        # only when no start step in the range can reach an end step in the range within the leaps allowed
+        steps = range(max(low, vocab.low), min(low + span, vocab.high) + 1)
+        starts = [s for s in steps if s % HICAZ.size == start]
+        ends = [s for s in steps if s % HICAZ.size == end]
+        reach = (length - 1) * leap if leap is not None else float("inf")
+        assert not any(abs(a - b) <= reach for a in starts for b in ends)
         return
     assert len(notes) == length
     pitched = [n for n in notes if n.step is not None]

@@ -180,3 +180,50 @@ class RecordingMediaMixin:
         if file is None:
             raise Http404
         return ranged_file_response(request, file.storage_name, content_type="application/json")
+
+    @extend_schema(request={"multipart/form-data": dict}, responses={200: list, 201: dict})
+    @action(detail=True, methods=["get", "post"])
+    def scores(self, request, pk=None):
+        """Symbolic transcriptions (MusicXML, MIDI, ABC, Humdrum kern): members attach them, those who
+        may hear the recording read them. Style models learn from them beside the analysed notes."""
+        from ...models import Score
+        from ...services.scores import score_attach
+
+        if request.method == "POST":
+            recording = self.get_object()
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise ServiceError("send the score as the multipart field 'file'", field="file")
+            if upload.size > 5 * 1024 * 1024:
+                raise ServiceError("a score may be at most 5 MB", field="file")
+            score = score_attach(recording=recording, user=request.user, data=upload.read(), name=upload.name,
+                                 title=str(request.data.get("title", "")))
+            return Response(_score_json(score), status=status.HTTP_201_CREATED)
+        recording = self._audible(request)
+        return Response([_score_json(s) for s in Score.objects.filter(recording=recording)])
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"scores/(?P<score_pk>[0-9a-f-]{36})")
+    def score_file(self, request, pk=None, score_pk=None):
+        """The score file as it was uploaded."""
+        from django.core.files.storage import default_storage
+
+        from ...models import Score
+
+        recording = self._audible(request)
+        score = Score.objects.filter(recording=recording, pk=score_pk).first()
+        if score is None:
+            raise Http404
+        with default_storage.open(score.storage_name, "rb") as handle:
+            data = handle.read()
+        types = {"musicxml": "application/vnd.recordare.musicxml+xml", "midi": "audio/midi", "abc": "text/vnd.abc",
+                 "kern": "text/x-kern"}
+        return _download(data, types[score.format], score.storage_name.rsplit("/", 1)[-1])
+
+
+def _score_json(score) -> dict:
+    from django.urls import reverse
+
+    return {"id": str(score.pk), "format": score.format, "title": score.title, "original_name": score.original_name,
+            "sha256": score.sha256, "size": score.size, "notes": score.notes, "created": score.created,
+            "url": reverse("recording-score-file", args=[score.recording_id, score.pk])}
