@@ -66,14 +66,21 @@ def analyse_recording(job, report):
         raise PermanentJobError(exc.message) from None
 
 
+def _style_model(job):
+    from generation.models import StyleModel
+
+    model = StyleModel.objects.select_related("tradition").filter(pk=job.target_id).first()
+    if model is None:
+        raise PermanentJobError("the style model no longer exists")
+    return model
+
+
 @job_handler("generation.train", queue="training")
 def train_style_model(job, report):
     from generation.models import StyleModel
     from generation.services.training import style_model_train
 
-    model = StyleModel.objects.select_related("tradition").filter(pk=job.target_id).first()
-    if model is None:
-        raise PermanentJobError("the style model no longer exists")
+    model = _style_model(job)
     if model.status == StyleModel.Status.RETIRED:
         raise PermanentJobError(f"the model was retired before training finished: {model.retired_reason}")
     try:
@@ -86,13 +93,9 @@ def train_style_model(job, report):
 
 @job_handler("generation.generate", queue="training")
 def generate_examples(job, report):
-    from generation.models import StyleModel
     from generation.services.examples import examples_generate
 
-    model = StyleModel.objects.select_related("tradition").filter(pk=job.target_id).first()
-    if model is None:
-        raise PermanentJobError("the style model no longer exists")
     try:
-        return examples_generate(model=model, job=job, report=report)
+        return examples_generate(model=_style_model(job), job=job, report=report)
     except ServiceError as exc:
         raise PermanentJobError(exc.message) from None
