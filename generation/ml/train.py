@@ -72,6 +72,22 @@ def unigram_bits(train, test, size: int) -> float:
     return float(np.mean([-np.log2(probs[s]) for p, _, _ in test for s in p]))
 
 
+CANDIDATE_VIEWS = (("pitch", "interval"), ("pitch", "interval", "degree"), ("pitch",))
+
+
+def choose_markov_config(train: list[Piece], vocab: Vocabulary, degrees: int, *, seed: int = 0) -> MarkovConfig:
+    """The PPM views that predict a validation share of the training pieces best (never the test set)."""
+    fit, valid = split_by_piece(train, held_out=0.15, seed=seed + 2)
+    if not valid or not fit:
+        return MarkovConfig()
+    enc_fit, enc_valid = _encoded(fit, vocab), _encoded(valid, vocab)
+    scored = []
+    for views in CANDIDATE_VIEWS:
+        config = MarkovConfig(views=views)
+        scored.append((mean_bits(MarkovModel(vocab, degrees, config).fit(enc_fit), enc_valid)[0], views))
+    return MarkovConfig(views=min(scored)[1])
+
+
 def train_style_model(pieces: list[Piece], *, degrees: int, checkpoint: Path, transformer: TransformerConfig | None,
                       markov: MarkovConfig | None = None, seed: int = 0,
                       report: Callable[[float, str], None] = lambda p, m: None) -> TrainingResult:
@@ -90,7 +106,7 @@ def train_style_model(pieces: list[Piece], *, degrees: int, checkpoint: Path, tr
     started = time.monotonic()
     report(0.05, f"{notes} notes in {len(pieces)} pieces; measuring the baselines")
     order1 = MarkovModel(vocab, degrees, MarkovConfig(views=("pitch",), max_order=1, short_term=False)).fit(enc_train)
-    config = markov or MarkovConfig()
+    config = markov or choose_markov_config(train, vocab, degrees, seed=seed)
     ppm = MarkovModel(vocab, degrees, config).fit(enc_train)
     bits = {"unigram": unigram_bits(enc_train, enc_test, vocab.size)}
     bits["markov_order1"], _ = mean_bits(order1, enc_test)
@@ -113,7 +129,7 @@ def train_style_model(pieces: list[Piece], *, degrees: int, checkpoint: Path, tr
         "held_out_notes": sum(len(p) for p, _, _ in enc_test),
         "bits_per_note": {k: round(v, 4) for k, v in bits.items()},
         "duration_bits_per_note": round(duration_bits, 4),
-        "chosen": chosen, "train_seconds": round(time.monotonic() - started, 2),
+        "markov_views": list(config.views), "chosen": chosen, "train_seconds": round(time.monotonic() - started, 2),
         "transformer_parameters": net.parameter_count() if net is not None else None,
         "transformer_resumed_from_step": getattr(net, "resumed_from_step", 0) if net is not None else None,
         "measure": "pitch symbol (step of the tradition's pitch set, or rest), held out",
