@@ -27,6 +27,7 @@ class StyleModel(models.Model):
     tonic_hz = models.FloatField(null=True, blank=True)
     tempo_bpm = models.FloatField(null=True, blank=True)
     pulse = models.BooleanField(default=False, help_text="durations in beats (a pulse) or seconds (free rhythm)")
+    timbre = models.JSONField(null=True, blank=True, help_text="harmonic amplitudes measured on the recordings")
     metrics = models.JSONField(default=dict, blank=True)
     chosen = models.CharField(max_length=16, blank=True, help_text="markov or transformer: the better on held-out data")
     corpus_file = models.CharField(max_length=500, blank=True)

@@ -101,6 +101,8 @@ def test_train_generate_and_retire(world, django_capture_on_commit_callbacks):
     bits = model.metrics["bits_per_note"]
     assert set(bits) == {"unigram", "markov_order1", "markov", "transformer"}
     assert model.chosen == min(("markov", "transformer"), key=lambda k: bits[k])
+    # the synthesiser's timbre is measured on the recordings (the melodies play harmonics 1, .5, .3, .15)
+    assert np.allclose(model.timbre[:4], [1.0, 0.5, 0.3, 0.15], atol=0.1), model.timbre
     # the analysis found the hicaz-like degrees: the model's pitch set is not 12-TET
     assert any(abs(c - 113) < 25 for c in model.pitch_set) and any(abs(c - 385) < 25 for c in model.pitch_set)
 

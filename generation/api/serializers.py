@@ -14,7 +14,7 @@ class StyleModelSerializer(serializers.ModelSerializer):
     class Meta:
         model = StyleModel
         fields = ["id", "tradition", "status", "job", "created", "trained_at", "chosen", "metrics", "pitch_set",
-                  "tonic_hz", "tempo_bpm", "pulse", "labels", "credits", "manifest", "retired_at", "retired_reason",
+                  "tonic_hz", "tempo_bpm", "pulse", "timbre", "labels", "credits", "manifest", "retired_at", "retired_reason",
                   "error", "examples", "versions"]
 
     def get_tradition(self, obj) -> dict:

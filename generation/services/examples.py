@@ -147,7 +147,8 @@ def _save_example(model, job, index, request, notes, pitch_set, tempo) -> StudyE
         "musicxml": (xml, "example.musicxml"),
         "svg": (render.svg(xml).encode(), "example.svg"),
         "midi": (render.midi(events, tempo_bpm=tempo), "example.mid"),
-        "audio": (render.wav(render.synthesise(events), title=title, credit=credit), "example.wav"),
+        "audio": (render.wav(render.synthesise(events, timbre=tuple(model.timbre or render.DEFAULT_TIMBRE)),
+                             title=title, credit=credit), "example.wav"),
     }
     prefix = f"examples/{example.pk}"
     for field, (data, name) in files.items():
@@ -160,6 +161,7 @@ def _save_example(model, job, index, request, notes, pitch_set, tempo) -> StudyE
                       "analyser_version": s["analyser_version"]} for s in model.manifest["recordings"]],
         "credits": model.credits, "labels": list(model.labels), "tempo_bpm": tempo, "tonic_hz": model.tonic_hz,
         "pitch_set_cents": list(model.pitch_set), "seed": example.seed,
+        "timbre": model.timbre or "default harmonic voice",
     }
     try:
         with transaction.atomic():

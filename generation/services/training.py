@@ -18,6 +18,7 @@ from archive.selectors import attribution_texts
 from archive.services.analysis import analysis_current
 from archive.services.errors import ServiceError
 from generation.ml.corpus import scored_piece, transcribed_piece
+from generation.ml.timbre import harmonic_amplitudes_read, mean_timbre
 from generation.ml.tokens import PitchSet
 from generation.ml.train import train_style_model
 from generation.ml.transformer import TransformerConfig
@@ -174,16 +175,43 @@ def style_model_train(*, model: StyleModel, report=lambda p, m="": None) -> dict
         checkpoint_file = _replace(f"{prefix}/transformer.pt", (work / "transformer.pt").read_bytes())
     import torch
 
+    report(0.98, "measuring the timbre of the recordings")
+    timbre = mean_timbre([_recording_timbre(s) for s in sources if s.get("notes_file")])
     tonics = [s["tonic_hz"] for s in sources if s.get("tonic_hz")]
     updated = StyleModel.objects.filter(pk=model.pk, status__in=[StyleModel.Status.QUEUED, StyleModel.Status.TRAINING]).update(
         status=StyleModel.Status.READY, metrics=result.metrics, chosen=result.chosen, pitch_set=list(pitch_set.cents),
         tonic_hz=statistics.median(tonics) if tonics else 220.0, tempo_bpm=statistics.median(tempos) if tempos else None,
-        pulse=pulse, corpus_file=corpus_file, checkpoint_file=checkpoint_file, trained_at=timezone.now(),
+        pulse=pulse, timbre=timbre, corpus_file=corpus_file, checkpoint_file=checkpoint_file, trained_at=timezone.now(),
         versions={"model": VERSION, "torch": torch.__version__},
     )
     if not updated:  # retired while it trained: keep the files for audit, stay retired
         return {"retired": True}
     return {"model": str(model.pk), **result.metrics}
+
+
+def _recording_timbre(source: dict) -> list[float] | None:
+    """Harmonic amplitudes from the access copy (or the master), a window per transcribed note."""
+    import numpy as np
+    import soundfile as sf
+
+    from archive.services.derivatives import local_copy
+
+    files = {f.role: f for f in RecordingFile.objects.filter(recording_id=source["recording"])}
+    stored = files.get(RecordingFile.Role.ACCESS) or files.get(RecordingFile.Role.MASTER)
+    if stored is None:
+        return None
+    with default_storage.open(source["notes_file"], "rb") as handle:
+        notes = json.loads(handle.read())
+    try:
+        with local_copy(stored.storage_name) as path, sf.SoundFile(str(path)) as audio:
+            def read(start, count):
+                audio.seek(start)
+                block = audio.read(count, dtype="float32", always_2d=True)
+                return np.mean(block, axis=1)
+
+            return harmonic_amplitudes_read(read, audio.frames, audio.samplerate, notes)
+    except (sf.LibsndfileError, RuntimeError, OSError):
+        return None  # a format libsndfile cannot seek in: the default timbre is used
 
 
 def _replace(name: str, data: bytes) -> str:

@@ -179,3 +179,13 @@ def test_every_file_keeps_the_microtones(hicaz_model):
     svg = render.svg(xml)
     assert svg.startswith("<svg") or "<svg" in svg[:200]
     assert svg.count('class="note"') == len(list(score.recurse().notes))  # tied parts are notes too
+
+
+def test_the_timbre_is_measured_from_a_recording():
+    from generation.ml.timbre import harmonic_amplitudes
+    from tests.audio.melody import RATE, melody
+
+    audio, truth = melody(3, seconds=12.0, vibrato_cents=10.0, snr_db=35.0)
+    notes = [{"onset": a, "duration": b - a, "hz": hz} for a, b, hz in truth.notes]
+    measured = harmonic_amplitudes(audio, RATE, notes, harmonics=5)
+    assert np.allclose(measured, [1.0, 0.5, 0.3, 0.15, 0.08], atol=0.06), measured  # what the melody synth plays
