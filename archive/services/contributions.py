@@ -68,25 +68,29 @@ def annotation_delete(*, annotation: Annotation, user) -> None:
 
 
 def annotations_import(*, recording, user, data: bytes, layer: str = "", language: str = "",
-                       protocol=(ProtocolLevel.PUBLIC, None)) -> list[Annotation]:
-    """Import a WebVTT or SRT transcript as one layer of annotations: all of it or none."""
+                       protocol=(ProtocolLevel.PUBLIC, None)) -> tuple[str, list[Annotation]]:
+    """Import a transcript (WebVTT, SRT, ELAN, TextGrid) as annotation layers, all of it or none.
+    ELAN and TextGrid tiers are layers of their own names (``layer`` names a single tier);
+    WebVTT and SRT become the layer ``layer``. Returns the format and the annotations."""
     from django.db import transaction
 
-    from ..transcripts import TranscriptError, read_cues
+    from ..transcripts import TranscriptError, read_layers
 
     if not is_member(user=user, community_id=recording.community_id):
         raise NotAllowed("only members of the recording's community may annotate it")
     try:
-        _kind, cues = read_cues(data)
+        kind, layers = read_layers(data)
     except TranscriptError as exc:
         raise ServiceError(str(exc), field="file") from None
     level, custom = protocol
     created = []
     with transaction.atomic():
-        for start, end, text in cues:
-            _check_times(start, end, recording.duration_seconds)
-            created.append(Annotation.objects.create(
-                recording=recording, start=start, end=end, body=text, language=language, layer=layer[:120],
-                author=user, protocol=level, custom_protocol=custom))
+        for tier, cues in layers.items():
+            name = layer if (layer and len(layers) == 1) or not tier else tier
+            for start, end, text in cues:
+                _check_times(start, end, recording.duration_seconds)
+                created.append(Annotation.objects.create(
+                    recording=recording, start=start, end=end, body=text, language=language, layer=name[:120],
+                    author=user, protocol=level, custom_protocol=custom))
         search_mark_dirty(recording.pk)
-    return created
+    return kind, created

@@ -163,7 +163,8 @@ class RecordingViewSet(RecordingMediaMixin, viewsets.GenericViewSet):
     @extend_schema(request={"multipart/form-data": dict}, responses={201: dict})
     @action(detail=True, methods=["post"], url_path="annotations/import")
     def annotations_import(self, request, pk=None):
-        """A WebVTT or SRT transcript becomes a layer of annotations (members; all cues or none)."""
+        """A transcript becomes annotation layers (members; all or none): WebVTT or SRT (one layer,
+        named by ``layer``), ELAN .eaf or Praat TextGrid (a layer per tier)."""
         from ..serializers.fields import ProtocolField
 
         recording = self.get_object()
@@ -175,27 +176,35 @@ class RecordingViewSet(RecordingMediaMixin, viewsets.GenericViewSet):
             field = ProtocolField(level_attr="protocol", custom_attr="custom_protocol")
             field.field_name = "protocol"
             protocol = field.to_internal_value(request.data["protocol"])["protocol"]
-        data = upload.read()
-        created = contributions.annotations_import(
-            recording=recording, user=request.user, data=data, layer=str(request.data.get("layer", "")),
+        kind, created = contributions.annotations_import(
+            recording=recording, user=request.user, data=upload.read(), layer=str(request.data.get("layer", "")),
             language=str(request.data.get("language", ""))[:3], protocol=protocol)
-        from ...transcripts import read_cues
+        layers = sorted({a.layer for a in created})
+        return Response({"created": len(created), "layer": layers[0] if len(layers) == 1 else layers, "format": kind},
+                        status=status.HTTP_201_CREATED)
 
-        return Response({"created": len(created), "layer": str(request.data.get("layer", "")),
-                         "format": read_cues(data)[0]}, status=status.HTTP_201_CREATED)
-
-    @extend_schema(parameters=[OpenApiParameter("layer", str)], responses={(200, "text/vtt"): str})
+    @extend_schema(parameters=[OpenApiParameter("layer", str), OpenApiParameter("as", str, enum=["vtt", "eaf"])],
+                   responses={(200, "text/vtt"): str, (200, "application/xml"): str})
     @action(detail=True, methods=["get"], url_path="annotations/export")
     def annotations_export(self, request, pk=None):
-        """The annotations the caller may see (optionally one layer) as WebVTT."""
+        """The annotations the caller may see (optionally one layer) as WebVTT, or with ``as=eaf`` as
+        an ELAN document with a tier per layer."""
         from django.http import HttpResponse
 
-        from ...transcripts import write_vtt
+        from ...transcripts import write_eaf, write_vtt
 
         recording = self.get_object()
         notes = annotations_visible(user=request.user, recording=recording).order_by("start", "end")
         if request.query_params.get("layer"):
             notes = notes.filter(layer=request.query_params["layer"])
+        if request.query_params.get("as") == "eaf":
+            layers: dict[str, list] = {}
+            for a in notes:
+                layers.setdefault(a.layer or "annotations", []).append((a.start, a.end, a.body))
+            media = request.build_absolute_uri(f"/api/recordings/{recording.pk}/audio/")
+            response = HttpResponse(write_eaf(layers, media_url=media), content_type="application/xml; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{recording.pk}.eaf"'
+            return response
         response = HttpResponse(write_vtt([(a.start, a.end, a.body) for a in notes]), content_type="text/vtt; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="{recording.pk}.vtt"'
         return response
