@@ -33,6 +33,7 @@ def setting(tmp_path):
     song.refresh_from_db()
     Annotation.objects.create(recording=song, start=0.5, end=1.25, body="the refrain", language="eng")
     Annotation.objects.create(recording=song, start=2, end=2.5, body="inner note", protocol="community")
+    Annotation.objects.create(recording=song, start=1.0, end=2.0, body="Ako ay may lobo", layer="lyrics", language="tgl")
     return {"steward": steward, "member": member, "registered": registered, "song": song, "hidden": hidden,
             "collection": collection}
 
@@ -57,6 +58,13 @@ def test_manifest_for_a_listener(setting):
     notes = canvas["annotations"][0]["items"]
     assert [(n["motivation"], n["target"].split("#")[1], n["body"]["value"]) for n in notes] == [
         ("supplementing", "t=0.5,1.25", "the refrain")]  # the community-only annotation is not there
+    lyrics = canvas["annotations"][1]
+    assert lyrics["label"] == {"none": ["lyrics"]}
+    line, captions = lyrics["items"]
+    assert (line["motivation"], line["body"]["value"], line["body"]["language"]) == ("transcribing", "Ako ay may lobo", "tgl")
+    assert captions["body"]["format"] == "text/vtt" and captions["motivation"] == "supplementing"
+    vtt = client.get(captions["body"]["id"].split("testserver", 1)[-1])
+    assert vtt.status_code == 200 and "Ako ay may lobo" in vtt.content.decode()
     assert data["requiredStatement"]["value"] == {"none": ["Credit the Guild of singers."]}
     assert data["rights"] == "http://creativecommons.org/licenses/by-nc/4.0/"
 

@@ -1,7 +1,9 @@
 """IIIF Presentation 3.0 (built with iiif-prezi3): a recording is a Manifest whose Canvas has
 the recording's duration, the access copy as its painting annotation (for those who may hear
-it), and time-coded annotations as `supplementing` annotations targeting `#t=start,end`."""
+it), and time-coded annotations targeting `#t=start,end`, a page per layer: free annotations
+`supplementing`, transcript layers `transcribing` with their WebVTT as a caption file."""
 import re
+from urllib.parse import urlencode
 
 from iiif_prezi3 import (
     Annotation,
@@ -67,17 +69,41 @@ def recording_manifest(recording, *, user, site: str) -> Manifest:
                               duration=access.duration or duration)
         page.add_item(Annotation(id=f"{base}/annotation/painting", motivation="painting", body=body, target=canvas.id))
         canvas.add_item(page)
-    notes = AnnotationPage(id=f"{base}/page/annotations")
-    for a in annotations_visible(user=user, recording=recording):
-        body = {"type": "TextualBody", "value": a.body, "format": "text/plain"}
-        if a.language:
-            body["language"] = a.language
-        notes.add_item(Annotation(id=f"{base}/annotation/{a.pk}", motivation="supplementing", body=body,
-                                  target=f"{canvas.id}#t={a.start:g},{a.end:g}"))
-    if notes.items:
-        canvas.annotations = [notes]
+    pages = _layers(recording, user=user, base=base, site=site, canvas_id=canvas.id)
+    if pages:
+        canvas.annotations = pages
     manifest.add_item(canvas)
     return manifest
+
+
+def _layers(recording, *, user, base: str, site: str, canvas_id: str) -> list[AnnotationPage]:
+    """One AnnotationPage per layer. Free annotations are `supplementing`; a named layer is a
+    transcript (lyrics, translation, syllables from ELAN, Praat or subtitles): its annotations
+    are `transcribing`, and the page also offers the whole layer as a WebVTT caption file."""
+    by_layer: dict[str, list] = {}
+    for a in annotations_visible(user=user, recording=recording).order_by("start", "end"):
+        by_layer.setdefault(a.layer, []).append(a)
+    pages = []
+    for layer in sorted(by_layer, key=lambda name: (name != "", name)):
+        slug = re.sub(r"[^\w-]+", "-", layer).strip("-") or "annotations"
+        page = AnnotationPage(id=f"{base}/page/{slug}", label={"none": [layer or "Annotations"]})
+        motivation = "transcribing" if layer else "supplementing"
+        for a in by_layer[layer]:
+            body = {"type": "TextualBody", "value": a.body, "format": "text/plain"}
+            if a.language:
+                body["language"] = a.language
+            page.add_item(Annotation(id=f"{base}/annotation/{a.pk}", motivation=motivation, body=body,
+                                     target=f"{canvas_id}#t={a.start:g},{a.end:g}"))
+        if layer:
+            languages = sorted({a.language for a in by_layer[layer] if a.language})
+            caption = {"id": f"{site}/api/recordings/{recording.pk}/annotations/export/?{urlencode({'layer': layer})}",
+                       "type": "Text", "format": "text/vtt", "label": {"none": [layer]}}
+            if languages:
+                caption["language"] = languages[0]
+            page.add_item(Annotation(id=f"{base}/annotation/captions-{slug}", motivation="supplementing", body=caption,
+                                     target=canvas_id))
+        pages.append(page)
+    return pages
 
 
 def collection_manifest(collection, recordings, *, site: str) -> Collection:
