@@ -83,3 +83,22 @@ def test_a_t_link_opens_the_player_at_that_moment(analysed_page):
     expect(page.locator("#listen")).to_have_class(re.compile("ready"), timeout=20000)
     page.wait_for_function("window.songkeeperPlayer && window.songkeeperPlayer.getCurrentTime() > 5")
     assert page.evaluate("window.songkeeperPlayer.getCurrentTime()") == pytest.approx(5.5, abs=0.1)
+
+
+def test_a_transcript_layer_scrolls_beside_the_waveform_and_plays_from_a_line(analysed_page):
+    page, recording = analysed_page
+    for i, words in enumerate(["first line", "second line", "third line"]):
+        Annotation.objects.create(recording=recording, start=1.0 + 2 * i, end=2.5 + 2 * i, body=words, layer="lyrics")
+    Annotation.objects.create(recording=recording, start=1.0, end=3.0, body="a gloss", layer="gloss")
+    page.goto(f"/recordings/{recording.pk}/")
+    expect(page.locator("#listen")).to_have_class(re.compile("ready"), timeout=20000)
+    expect(page.locator("#transcript-layer option")).to_have_text(["gloss", "lyrics"])
+    page.select_option("#transcript-layer", "lyrics")
+    lines = page.locator("#transcript-lines li:visible")
+    expect(lines).to_have_count(3)
+    lines.nth(2).locator("a").click()
+    page.wait_for_function("Math.abs(window.songkeeperPlayer.getCurrentTime() - 5.0) < 0.05")
+    expect(lines.nth(2)).to_have_class(re.compile("current"))
+    expect(page.locator("#clock")).to_have_text("0:05")
+    page.select_option("#transcript-layer", "gloss")
+    expect(page.locator("#transcript-lines li:visible")).to_have_text(["1.0 a gloss"])

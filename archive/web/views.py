@@ -76,10 +76,12 @@ def recording_detail(request, pk):
     rules = {r.label_id: r for r in LabelRule.objects.filter(community=recording.community)}
     labels = [{"label": link.label, "rule": rules.get(link.label_id)}
               for link in recording.label_links.select_related("label")]
+    annotations = list(annotations_visible(user=request.user, recording=recording).select_related("author"))
     return render(request, "archive/recording.html", {
         "recording": recording,
         "narratives": narratives_for(recording=recording),
-        "annotations": annotations_visible(user=request.user, recording=recording).select_related("author"),
+        "annotations": annotations,
+        "transcript_layers": sorted({a.layer for a in annotations if a.layer}),
         "labels": labels,
         "attribution": attribution_texts(recording=recording),
         "is_steward": is_steward(user=request.user, community_id=recording.community_id),

@@ -63,6 +63,7 @@
     play.addEventListener("click", function () { ws.playPause(); });
     ws.on("play", function () { play.textContent = "Pause"; });
     ws.on("pause", function () { play.textContent = "Play"; });
+    transcript(ws);
     ws.on("timeupdate", function (t) {
       document.getElementById("clock").textContent = clock(t);
       if (playhead && duration) {
@@ -90,6 +91,41 @@
     }
     regions.on("region-clicked", function (region, e) { e.stopPropagation(); ws.setTime(region.start); });
   });
+  }
+
+  /* The transcript beside the waveform: one layer at a time, the line being heard highlighted
+     and kept in view, a click on a line plays from there. */
+  function transcript(ws) {
+    var box = document.getElementById("transcript");
+    if (!box) return;
+    var lines = Array.prototype.slice.call(box.querySelectorAll("li"));
+    var list = document.getElementById("transcript-lines");
+    var current = null;
+    document.getElementById("transcript-layer").addEventListener("change", function (e) {
+      lines.forEach(function (li) { li.hidden = li.dataset.layer !== e.target.value; });
+      follow(ws.getCurrentTime());
+    });
+    lines.forEach(function (li) {
+      li.querySelector("a").addEventListener("click", function (e) {
+        e.preventDefault();
+        ws.setTime(parseFloat(li.dataset.start));
+        follow(parseFloat(li.dataset.start));
+      });
+    });
+    function follow(t) {
+      var now = null;
+      lines.forEach(function (li) {
+        if (!li.hidden && parseFloat(li.dataset.start) <= t + 1e-3 && t < Math.max(parseFloat(li.dataset.end), parseFloat(li.dataset.start) + 0.5)) now = li;
+      });
+      if (now === current) return;
+      if (current) current.classList.remove("current");
+      current = now;
+      if (now) {
+        now.classList.add("current");
+        list.scrollTop = now.offsetTop - list.clientHeight / 3;  // the list is the lines offsetParent
+      }
+    }
+    ws.on("timeupdate", follow);
   }
 
   function loadAnnotations() {
