@@ -44,6 +44,7 @@ class Viewer:
     member_of: frozenset[UUID]
     steward_of: frozenset[UUID]
     protocols: frozenset[UUID]
+    shared: frozenset[UUID] = frozenset()  # recordings a valid share link in this session opens
 
     @property
     def user_id(self):
@@ -52,8 +53,9 @@ class Viewer:
 
 def viewer_for(user) -> Viewer:
     """Load once what access depends on for this user."""
+    shared = frozenset(getattr(user, "_songkeeper_shares", ()) or ())
     if user is None or not user.is_authenticated:
-        return Viewer(user, False, False, frozenset(), frozenset(), frozenset())
+        return Viewer(user, False, False, frozenset(), frozenset(), frozenset(), shared)
     if isinstance(getattr(user, "_songkeeper_viewer", None), Viewer):
         return user._songkeeper_viewer
     rows = list(Membership.objects.filter(user=user).values_list("community_id", "role"))
@@ -64,6 +66,7 @@ def viewer_for(user) -> Viewer:
         member_of=frozenset(c for c, _ in rows),
         steward_of=frozenset(c for c, r in rows if r == Membership.Role.STEWARD),
         protocols=frozenset(Protocol.objects.filter(members=user).values_list("id", flat=True)),
+        shared=shared,
     )
     user._songkeeper_viewer = viewer  # cached for this request's user object
     return viewer
@@ -85,12 +88,15 @@ def _protocol_q(viewer: Viewer, level: str, custom: str, community: str = "commu
 
 
 def _grant_q(viewer: Viewer, today: date) -> Q:
+    """Access granted to this viewer: an access request a steward granted (until its date), or a
+    share link opened in this session (checked for revocation and date by the middleware)."""
+    shared = Q(pk__in=list(viewer.shared)) if viewer.shared else Q(pk__in=[])
     if not viewer.authenticated:
-        return Q(pk__in=[])
+        return shared
     grants = AccessRequest.objects.filter(
         recording=OuterRef("pk"), requester_id=viewer.user_id, status=AccessRequest.Status.GRANTED
     ).filter(Q(until__isnull=True) | Q(until__gte=today))
-    return Q(Exists(grants))
+    return Q(Exists(grants)) | shared
 
 
 def _has_label(code: str) -> Exists:

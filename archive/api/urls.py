@@ -6,6 +6,7 @@ from .views.communities import CollectionViewSet, CommunityViewSet, TraditionVie
 from .views.decisions import AccessRequestViewSet, ProposalViewSet
 from .views.recordings import AnnotationDetail, RecordingViewSet
 from .views.search import SearchView
+from .views.share_links import ShareLinkViewSet
 from .views.tus import UploadCreate, UploadDetail
 
 router = DefaultRouter()
@@ -15,6 +16,7 @@ router.register("collections", CollectionViewSet, basename="collection")
 router.register("recordings", RecordingViewSet, basename="recording")
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("access-requests", AccessRequestViewSet, basename="access-request")
+router.register("share-links", ShareLinkViewSet, basename="share-link")
 
 annotation = AnnotationDetail.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"})
 

@@ -1,5 +1,5 @@
 """The catalogue: communities, traditions, recordings and what communities say about them."""
-from .access import AccessRequest, Label, LabelRule, Protocol, ProtocolLevel
+from .access import AccessRequest, Label, LabelRule, Protocol, ProtocolLevel, ShareLink, ShareLinkUse
 from .analysis import Analysis
 from .catalogue import Collection, Instrument, Language, Person, Place, Tradition
 from .community import Community, Membership
@@ -15,5 +15,5 @@ __all__ = [
     "AccessRequest", "Analysis", "Annotation", "Collection", "Community", "Instrument", "Label", "LabelRule",
     "Language", "Membership", "Narrative", "Person", "Place", "PreservationEvent", "Proposal",
     "Protocol", "ProtocolLevel", "Recording", "RecordingFile", "RecordingLabel", "RecordingPerson", "Score",
-    "SearchDocument", "Tradition", "Upload",
+    "SearchDocument", "ShareLink", "ShareLinkUse", "Tradition", "Upload",
 ]

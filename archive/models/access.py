@@ -125,3 +125,49 @@ class AccessRequest(models.Model):
 
     def __str__(self):
         return f"{self.requester} → {self.recording_id} [{self.status}]"
+
+
+class ShareLink(models.Model):
+    """A steward's link that lets one named person, or anyone holding it, hear one recording
+    until a date. Only a hash of the token is kept; the link is shown once, when made."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recording = models.ForeignKey("archive.Recording", on_delete=models.CASCADE, related_name="share_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+", help_text="only this person may use it; empty: anyone holding it")
+    until = models.DateField()
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"share of {self.recording_id} until {self.until}"
+
+
+class ShareLinkUse(models.Model):
+    """Every use of a share link: opening it, and each time its holder starts the audio."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened"
+        LISTENED = "listened"
+        REFUSED = "refused"
+
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="uses")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.kind} {self.link_id} at {self.at}"

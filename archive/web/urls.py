@@ -18,6 +18,9 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/ingest/", views.dashboard_ingest, name="dashboard-ingest"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job"),
+    path("share/<str:token>/", views.share_open, name="share-open"),
+    path("recordings/<uuid:pk>/share/", views.recording_share, name="recording-share"),
+    path("share-links/<uuid:pk>/revoke/", views.share_revoke, name="share-revoke"),
     path("dashboard/consent/<uuid:pk>/", views.dashboard_consent, name="dashboard-consent"),
     path("dashboard/<str:kind>/<uuid:pk>/", views.dashboard_decide, name="dashboard-decide"),
 ]

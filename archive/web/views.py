@@ -82,6 +82,8 @@ def recording_detail(request, pk):
         "narratives": narratives_for(recording=recording),
         "annotations": annotations,
         "transcript_layers": sorted({a.layer for a in annotations if a.layer}),
+        "share_links": recording.share_links.select_related("person") if is_steward(
+            user=request.user, community_id=recording.community_id) else [],
         "labels": labels,
         "attribution": attribution_texts(recording=recording),
         "is_steward": is_steward(user=request.user, community_id=recording.community_id),
@@ -238,3 +240,58 @@ def dashboard_consent(request, pk):
         recording_update(recording=recording, data={"training_consent": consent}, user=request.user)
         messages.success(request, f"Training consent for “{recording.title}” is now {consent.replace('_', ' ')}.")
     return redirect("dashboard")
+
+
+def share_open(request, token):
+    """A share link: opens one recording to its holder until its date, or says why not."""
+    from ..services.errors import ServiceError
+    from ..services.share_links import share_link_open
+
+    try:
+        link = share_link_open(token=token, request=request)
+    except ServiceError as exc:
+        return render(request, "archive/share.html", {"error": exc.message}, status=exc.status)
+    messages.info(request, f"A steward of {link.recording.community.name} shared this recording with you "
+                           f"until {link.until:%Y-%m-%d}.")
+    return redirect("recording", pk=link.recording_id)
+
+
+@login_required
+@require_POST
+def recording_share(request, pk):
+    """A steward makes a share link; its address is shown once, in the message."""
+    from datetime import date
+
+    from ..services.share_links import share_link_create
+
+    recording = recording_list_visible(user=request.user).filter(pk=pk).first()
+    if recording is None:
+        raise Http404
+    try:
+        until = date.fromisoformat(request.POST.get("until", ""))
+    except ValueError:
+        messages.error(request, "Give the last day the link works.")
+        return redirect("recording", pk=recording.pk)
+    try:
+        _link, token = share_link_create(recording=recording, user=request.user, until=until,
+                                         person=request.POST.get("person", "").strip(), note=request.POST.get("note", ""))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Share link (copy it now, it is shown only once): "
+                                  f"{request.build_absolute_uri(f'/share/{token}/')}")
+    return redirect("recording", pk=recording.pk)
+
+
+@login_required
+@require_POST
+def share_revoke(request, pk):
+    from ..models import ShareLink
+    from ..services.share_links import share_link_revoke
+
+    link = ShareLink.objects.select_related("recording").filter(pk=pk).first()
+    if link is None or not is_steward(user=request.user, community_id=link.recording.community_id):
+        raise Http404
+    share_link_revoke(link=link, user=request.user)
+    messages.success(request, "The share link no longer works.")
+    return redirect("recording", pk=link.recording_id)

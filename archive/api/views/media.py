@@ -9,13 +9,14 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from ...access import may_download_master, recordings_audible
+from ...access import may_download_master, recordings_audible, viewer_for
 from ...analysis.export import notes_to_midi, notes_to_musicxml
 from ...analysis.notes import Note
 from ...models import Analysis, RecordingFile
 from ...services.analysis import analysis_current, analysis_notes, pitch_contour
 from ...services.errors import ServiceError
 from ...services.ingest import recording_attach_master
+from ...services.share_links import share_link_log_listen
 from ..ranges import ranged_file_response
 from ..upload_handler import HashingUploadHandler, StrictMultiPartParser
 
@@ -123,6 +124,8 @@ class RecordingMediaMixin:
         file = RecordingFile.objects.filter(recording=recording, role=role).first()
         if file is None:
             raise Http404
+        if recording.pk in viewer_for(request.user).shared and request.headers.get("Range", "bytes=0-").startswith("bytes=0-"):
+            share_link_log_listen(request=request, recording=recording)  # a holder of a share link starts listening
         return ranged_file_response(request, file.storage_name, content_type=MIME.get(file.container, "application/octet-stream"))
 
     def _analysis(self, request):
