@@ -161,7 +161,10 @@ LOGOUT_REDIRECT_URL = "home"
 
 # --- I18n -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# The interface's languages: English, a complete Spanish translation and Arabic (right to
+# left). A community adds its own as README "Adding a language" says.
+LANGUAGES = [("en", "English"), ("es", "Español"), ("ar", "العربية")]
+LOCALE_PATHS = [Path(os.environ.get("SONGKEEPER_LOCALE_DIR", BASE_DIR / "locale"))]  # the tests extract elsewhere
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -8,6 +8,7 @@ from worker.views import healthz
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("oai", oai_pmh, name="oai"),
     path("iiif/recordings/<uuid:pk>/manifest", iiif_recording, name="iiif-recording"),
