@@ -64,6 +64,21 @@ def kinder_cross_validation(folds: int = 10) -> dict:
             "measure": "chromatic pitch (MIDI number), rests skipped, 10-fold by song"}
 
 
+def _render_one(piece: Piece, degrees: int) -> float:
+    """Seconds to write one example's files: MusicXML, the verovio SVG, MIDI and the synthesised WAV."""
+    from generation.ml import render
+    from generation.ml.tokens import PitchSet
+
+    started = time.perf_counter()
+    tonic = 8.1758 if degrees == 12 else 220.0  # 12: steps are MIDI numbers above C-1
+    events = render.place(piece.notes, PitchSet.equal(degrees), tonic_hz=tonic, tempo_bpm=90, pulse=True)
+    xml = render.musicxml(events, title="bench", credit="bench", tempo_bpm=90)
+    render.svg(xml)
+    render.midi(events, tempo_bpm=90)
+    render.wav(render.synthesise(events), title="bench", credit="bench")
+    return time.perf_counter() - started
+
+
 def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, transformer: TransformerConfig) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
@@ -80,6 +95,7 @@ def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, trans
                                                              seed=i, temperature=TEMPERATURE), tonic_step=tonic)
         seconds.append(time.perf_counter() - started)
         generated.append(Piece([Note(n.step, n.duration, phrase_end=n.phrase_end) for n in notes], meta={"tonic_step": tonic}))
+    render_seconds = _render_one(generated[0], degrees)
     # the real baseline: as many real training pieces, against the same held-out pieces
     pick = np.random.default_rng(1).choice(len(train), size=min(len(test), len(train)), replace=False)
     real_vs_real = compare([train[i] for i in pick], test, degrees)
@@ -89,6 +105,7 @@ def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, trans
     return {"corpus": name, "measure": measure, "pieces": len(pieces), "notes": result.metrics["notes"], **bits,
             "chosen": result.chosen, "beats_unigram_by": round(bits["unigram"] - bits[result.chosen], 3),
             "train_seconds": round(train_seconds, 1), "generate_seconds_per_example": round(float(np.mean(seconds)), 3),
+            "example_with_files_seconds": round(float(np.mean(seconds)) + render_seconds, 3),
             "transformer_parameters": result.metrics["transformer_parameters"],
             "generated_vs_real": gen_vs_real, "real_vs_real": real_vs_real, "js_ratio_generated_to_real": ratio, "temperature": TEMPERATURE}
 
@@ -115,12 +132,13 @@ def print_rows(result: dict) -> None:
     print(f"\nstyle models: kinder0 ({k['pieces']} songs, {k['notes']} notes), {k['folds']}-fold, PPM: "
           f"{k['bits_per_note']} bits/note (IDyOM, Pearce 2005: {k['idyom_pearce_2005']}; target: at or below)")
     print(f"{'corpus':<42} {'unigram':>8} {'order1':>7} {'PPM':>6} {'transf':>7} {'chosen':>11} "
-          f"{'train s':>8} {'gen s':>6}  JS gen/real (degree, interval, length)")
+          f"{'train s':>8} {'gen s':>6} {'files s':>7}  JS gen/real (degree, interval, length)")
     for r in result["corpora"]:
         ratio = r["js_ratio_generated_to_real"]
         print(f"{r['corpus']:<42} {r['unigram']:>8.3f} {r['markov_order1']:>7.3f} {r['markov']:>6.3f} "
               f"{r.get('transformer', float('nan')):>7.3f} {r['chosen']:>11} {r['train_seconds']:>8} "
-              f"{r['generate_seconds_per_example']:>6}  {ratio['scale_degree']}, {ratio['interval']}, {ratio['note_length']}")
+              f"{r['generate_seconds_per_example']:>6} {r['example_with_files_seconds']:>7}  "
+              f"{ratio['scale_degree']}, {ratio['interval']}, {ratio['note_length']}")
 
 
 if __name__ == "__main__":
