@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
@@ -153,7 +154,7 @@ def recording_request_access(request, pk):
         raise Http404
     try:
         access_request_create(recording=recording, user=request.user, message=request.POST.get("message", ""))
-        messages.success(request, "Your request was sent to the community's stewards.")
+        messages.success(request, _("Your request was sent to the community's stewards."))
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("recording", pk=recording.pk)
@@ -183,7 +184,7 @@ def dashboard_ingest(request):
     if request.method == "POST":
         manifest = request.FILES.get("manifest")
         if manifest is None or not manifest.name.lower().endswith(".csv") or manifest.size > 5 * 1024 * 1024:
-            messages.error(request, "Choose a CSV manifest (at most 5 MB).")
+            messages.error(request, _("Choose a CSV manifest (at most 5 MB)."))
         else:
             job = manifest_ingest_start(upload=manifest, user=request.user)
             return redirect("job", pk=job.pk)
@@ -202,7 +203,7 @@ def job_detail(request, pk):
 def dashboard(request):
     data = steward_dashboard(user=request.user)
     if not data["communities"] and not request.user.is_staff:
-        messages.info(request, "You are not a steward of any community.")
+        messages.info(request, _("You are not a steward of any community."))
     return render(request, "archive/dashboard.html", data)
 
 
@@ -219,11 +220,11 @@ def dashboard_decide(request, kind, pk):
             access_request_decide(request_id=pk, user=request.user, grant=approve, until=until, reason=reason)
         else:
             raise Http404
-        messages.success(request, "Decision recorded.")
+        messages.success(request, _("Decision recorded."))
     except ServiceError as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:  # a stale proposal that no longer fits the record
-        messages.error(request, f"The change no longer fits the record: {exc.detail}")
+        messages.error(request, _("The change no longer fits the record: %(detail)s") % {"detail": exc.detail})
     return redirect("dashboard")
 
 
@@ -235,10 +236,11 @@ def dashboard_consent(request, pk):
         raise Http404
     consent = request.POST.get("training_consent")
     if consent not in Recording.Consent.values:
-        messages.error(request, "Choose allowed or not allowed.")
+        messages.error(request, _("Choose allowed or not allowed."))
     else:
         recording_update(recording=recording, data={"training_consent": consent}, user=request.user)
-        messages.success(request, f"Training consent for “{recording.title}” is now {consent.replace('_', ' ')}.")
+        messages.success(request, _("Training consent for “%(title)s” is now %(consent)s.") % {
+            "title": recording.title, "consent": _("allowed") if consent == "allowed" else _("not allowed")})
     return redirect("dashboard")
 
 
@@ -251,8 +253,8 @@ def share_open(request, token):
         link = share_link_open(token=token, request=request)
     except ServiceError as exc:
         return render(request, "archive/share.html", {"error": exc.message}, status=exc.status)
-    messages.info(request, f"A steward of {link.recording.community.name} shared this recording with you "
-                           f"until {link.until:%Y-%m-%d}.")
+    messages.info(request, _("A steward of %(community)s shared this recording with you until %(day)s.") % {
+        "community": link.recording.community.name, "day": f"{link.until:%Y-%m-%d}"})
     return redirect("recording", pk=link.recording_id)
 
 
@@ -270,7 +272,7 @@ def recording_share(request, pk):
     try:
         until = date.fromisoformat(request.POST.get("until", ""))
     except ValueError:
-        messages.error(request, "Give the last day the link works.")
+        messages.error(request, _("Give the last day the link works."))
         return redirect("recording", pk=recording.pk)
     try:
         _link, token = share_link_create(recording=recording, user=request.user, until=until,
@@ -278,8 +280,8 @@ def recording_share(request, pk):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Share link (copy it now, it is shown only once): "
-                                  f"{request.build_absolute_uri(f'/share/{token}/')}")
+        messages.success(request, _("Share link (copy it now, it is shown only once): %(url)s") % {
+            "url": request.build_absolute_uri(f"/share/{token}/")})
     return redirect("recording", pk=recording.pk)
 
 
@@ -293,5 +295,5 @@ def share_revoke(request, pk):
     if link is None or not is_steward(user=request.user, community_id=link.recording.community_id):
         raise Http404
     share_link_revoke(link=link, user=request.user)
-    messages.success(request, "The share link no longer works.")
+    messages.success(request, _("The share link no longer works."))
     return redirect("recording", pk=link.recording_id)

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from archive.models import Tradition
@@ -33,7 +34,8 @@ def study_train(request, slug):
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("study")
-    messages.success(request, f"Training a style model of {tradition.name} on {len(model.manifest['recordings'])} recording(s).")
+    messages.success(request, _("Training a style model of %(tradition)s on %(n)s recording(s).") % {
+        "tradition": tradition.name, "n": len(model.manifest["recordings"])})
     return redirect("study-model", pk=model.pk)
 
 
