@@ -2,6 +2,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .access import annotations_visible, communities_stewarded, recordings_audible, recordings_visible
+from .localization import localized_text
 from .models import (
     AccessRequest,
     Analysis,
@@ -35,13 +36,14 @@ def audible_among(*, user, recordings) -> set:
     return set(recordings_audible(user=user).filter(pk__in=[r.pk for r in recordings]).values_list("pk", flat=True))
 
 
-def attribution_texts(*, recording: Recording) -> list[str]:
-    """Attribution wording the community bound to labels on this recording."""
+def attribution_texts(*, recording: Recording, language: str | None = None) -> list[str]:
+    """Attribution wording the community bound to labels on this recording, in ``language``
+    (the reader's, by default) where the community gave it."""
     codes = [link.label_id for link in recording.label_links.all()]
     if "tk_attribution" not in codes and "bc_provenance" not in codes:
         return []
     rules = LabelRule.objects.filter(community_id=recording.community_id, label_id__in=["tk_attribution", "bc_provenance"])
-    texts = [r.text for r in rules if r.text]
+    texts = [localized_text(r, "text", language) for r in rules if r.text]
     return texts or [f"Attribution: {recording.community.name}"]
 
 

@@ -89,3 +89,39 @@ def test_the_switcher_in_chromium_spanish_then_arabic_right_to_left(page):
     brand = page.locator("header .brand").bounding_box()
     nav = page.locator("header nav").bounding_box()
     assert brand["x"] > nav["x"]
+
+
+@pytest.mark.django_db
+def test_labels_protocols_and_attribution_speak_the_readers_language():
+    import json
+
+    from tests import factories as f
+    from tests.factories import api_client
+
+    steward = f.make_user("steward")
+    community = f.make_community(stewards=[steward], name="Valle")
+    rule = f.bind_label(community, "tk_attribution", text="Credit the valley singers.")
+    rule.translations = {"es": {"text": "Mencione a las cantoras del valle."}}
+    rule.save()
+    from archive.models import Label
+
+    Label.objects.filter(code="tk_attribution").update(translations={"es": {"name": "TK Atribución"}})
+    response = api_client(steward).post(f"/api/communities/{community.pk}/protocols/", {
+        "name": "Initiated", "translations": {"es": {"name": "Iniciadas"}}}, format="json")
+    assert response.status_code == 201 and response.json()["translations"] == {"es": {"name": "Iniciadas"}}
+    assert api_client(steward).post(f"/api/communities/{community.pk}/protocols/", {
+        "name": "Other", "translations": {"es": {"colour": "x"}}}, format="json").status_code == 400
+    from archive.models import Protocol
+
+    song = f.make_recording(community, title="Canción", labels=["tk_attribution"], record_protocol="public",
+                            media_protocol="custom", media_custom_protocol=Protocol.objects.get(name="Initiated"))
+    client = Client()
+    client.force_login(steward)
+    english = client.get(f"/recordings/{song.pk}/").content.decode()
+    assert "Credit the valley singers." in english and "TK Attribution" in english and ": Initiated" in english
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    spanish = client.get(f"/recordings/{song.pk}/").content.decode()
+    assert "Mencione a las cantoras del valle." in spanish and "TK Atribución" in spanish and ": Iniciadas" in spanish
+    manifest = json.loads(Client().get(f"/iiif/recordings/{song.pk}/manifest").content)
+    assert manifest["requiredStatement"]["value"] == {"none": ["Credit the valley singers."],
+                                                      "es": ["Mencione a las cantoras del valle."]}

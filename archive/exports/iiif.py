@@ -53,9 +53,13 @@ def recording_manifest(recording, *, user, site: str) -> Manifest:
     if names:
         manifest.metadata.append(KeyValueString(label={"en": ["Tradition names"]},
                                                 value={n["language"]: [n["name"]] for n in names}))
-    attribution = attribution_texts(recording=recording)
-    manifest.requiredStatement = KeyValueString(label={"en": ["Attribution"]},
-                                                value=_lang(" ".join(attribution) or recording.community.name))
+    attribution = attribution_texts(recording=recording, language="none")
+    value = _lang(" ".join(attribution) or recording.community.name)
+    for language in sorted({lang for rule in recording.community.label_rules.all() for lang in (rule.translations or {})}):
+        translated = attribution_texts(recording=recording, language=language)
+        if translated and translated != attribution:
+            value[language] = [" ".join(translated)]  # the community's own wording, in each language it gave
+    manifest.requiredStatement = KeyValueString(label={"en": ["Attribution"]}, value=value)
     if rights_uri(recording.rights):
         manifest.rights = rights_uri(recording.rights)
     manifest.homepage = [{"id": f"{site}/recordings/{recording.pk}/", "type": "Text", "label": _lang(recording.title),

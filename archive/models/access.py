@@ -36,6 +36,8 @@ class Protocol(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="protocols")
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
+    translations = models.JSONField(default=dict, blank=True,
+                                    help_text='the community\'s wording in other languages: {"es": {"name": …, "description": …}}')
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="protocols", blank=True)
 
     class Meta:
@@ -58,6 +60,8 @@ class Label(models.Model):
     name = models.CharField(max_length=120)
     description = models.TextField()
     icon = models.CharField(max_length=16, blank=True, help_text="short mark shown in the label badge")
+    translations = models.JSONField(default=dict, blank=True,
+                                    help_text='the label in other languages: {"es": {"name": …, "description": …}}')
 
     class Meta:
         ordering = ["kind", "name"]
@@ -79,6 +83,8 @@ class LabelRule(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="label_rules")
     label = models.ForeignKey(Label, on_delete=models.CASCADE, related_name="rules")
     text = models.TextField(blank=True, help_text="the community's own wording of the label")
+    translations = models.JSONField(default=dict, blank=True,
+                                    help_text='that wording in other languages: {"es": {"text": …}}')
     protocol_level = models.CharField(
         max_length=16, choices=[(ProtocolLevel.COMMUNITY, "community"), (ProtocolLevel.STEWARDS, "stewards")],
         default=ProtocolLevel.COMMUNITY,

@@ -71,7 +71,8 @@ def _keep_a_steward(community, membership, new_role) -> None:
             raise Conflict("a community keeps at least one steward")
 
 
-def protocol_create(*, community: Community, name: str, description: str = "", usernames=(), by) -> Protocol:
+def protocol_create(*, community: Community, name: str, description: str = "", usernames=(), by,
+                    translations: dict | None = None) -> Protocol:
     if not is_steward(user=by, community_id=community.pk):
         raise NotAllowed("only the community's stewards may define protocols")
     users = list(get_user_model().objects.filter(username__in=list(usernames)))
@@ -80,7 +81,8 @@ def protocol_create(*, community: Community, name: str, description: str = "", u
         raise ServiceError(f"unknown users: {', '.join(sorted(missing))}", field="members")
     try:
         with transaction.atomic():
-            protocol = Protocol.objects.create(community=community, name=name, description=description)
+            protocol = Protocol.objects.create(community=community, name=name, description=description,
+                                               translations=translations or {})
             protocol.members.set(users)
     except IntegrityError:
         raise Conflict(f"the community has a protocol called {name!r}", field="name") from None

@@ -36,7 +36,16 @@ class MemberSerializer(serializers.ModelSerializer):
 class ProtocolInput(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(required=False, allow_blank=True)
+    translations = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)), required=False,
+        help_text='the name and description in other languages: {"es": {"name": …, "description": …}}')
     members = serializers.ListField(child=serializers.CharField(max_length=150), required=False)
+
+    def validate_translations(self, value):
+        for language, fields in value.items():
+            if not (2 <= len(language) <= 8) or set(fields) - {"name", "description"}:
+                raise serializers.ValidationError("a language code maps to a name and/or a description")
+        return value
 
 
 class ProtocolOutput(serializers.ModelSerializer):
@@ -44,7 +53,7 @@ class ProtocolOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Protocol
-        fields = ["id", "community", "name", "description", "members"]
+        fields = ["id", "community", "name", "description", "translations", "members"]
 
 
 class NameSerializer(serializers.Serializer):

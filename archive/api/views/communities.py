@@ -74,6 +74,7 @@ class CommunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             protocol = svc.protocol_create(community=community, by=request.user,
                                            name=body.validated_data["name"],
                                            description=body.validated_data.get("description", ""),
+                                           translations=body.validated_data.get("translations", {}),
                                            usernames=body.validated_data.get("members", []))
             return Response(ProtocolOutput(protocol).data, status=status.HTTP_201_CREATED)
         data = ProtocolOutput(community.protocols.prefetch_related("members"), many=True).data
