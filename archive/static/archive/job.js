@@ -11,13 +11,13 @@
     if (typeof result.added === "number") {
       var p = document.createElement("p");
       p.id = "job-summary";
-      p.textContent = result.added + " added, " + result.already_present + " already present, " +
-        result.errors.length + " skipped with errors";
+      p.textContent = interpolate(gettext("%(added)s added, %(present)s already present, %(errors)s skipped with errors"),
+        { added: result.added, present: result.already_present, errors: result.errors.length }, true);
       out.appendChild(p);
       var list = document.createElement("ul");
       result.errors.forEach(function (e) {
         var li = document.createElement("li");
-        li.textContent = "line " + e.line + ": " + e.reason;
+        li.textContent = interpolate(gettext("line %(line)s: %(reason)s"), { line: e.line, reason: e.reason }, true);
         list.appendChild(li);
       });
       out.appendChild(list);

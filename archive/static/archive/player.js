@@ -61,8 +61,8 @@
     window.songkeeperPlayer = ws;
     var play = document.getElementById("play");
     play.addEventListener("click", function () { ws.playPause(); });
-    ws.on("play", function () { play.textContent = "Pause"; });
-    ws.on("pause", function () { play.textContent = "Play"; });
+    ws.on("play", function () { play.textContent = gettext("Pause"); });
+    ws.on("pause", function () { play.textContent = gettext("Play"); });
     transcript(ws);
     ws.on("timeupdate", function (t) {
       document.getElementById("clock").textContent = clock(t);

@@ -22,7 +22,7 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var file = input.files[0];
-    if (!file) { say("Choose a file first.", "error"); return; }
+    if (!file) { say(gettext("Choose a file first."), "error"); return; }
     var upload = new tus.Upload(file, {
       endpoint: form.dataset.endpoint,
       chunkSize: chunk,
@@ -33,25 +33,25 @@
       onProgress: function (sent, total) {
         bar.max = total;
         bar.value = sent;
-        say("Uploading… " + Math.floor(100 * sent / total) + "% (" + sent + " of " + total + " bytes)");
+        say(interpolate(gettext("Uploading… %(percent)s%% (%(sent)s of %(total)s bytes)"), { percent: Math.floor(100 * sent / total), sent: sent, total: total }, true));
       },
       onError: function (error) {
         var body = error.originalResponse ? error.originalResponse.getBody() : "";
         var detail = "";
         try { detail = JSON.parse(body).detail; } catch (e) { detail = ""; }
-        say(detail ? "The archive refused the file: " + detail
-                   : "Upload interrupted. Choose the same file again to resume where it stopped.", "error");
+        say(detail ? gettext("The archive refused the file:") + " " + detail
+                   : gettext("Upload interrupted. Choose the same file again to resume where it stopped."), "error");
       },
       onSuccess: function (payload) {
         var sha = payload && payload.lastResponse ? payload.lastResponse.getHeader("Songkeeper-Sha256") : "";
-        say("Stored. SHA-256 " + sha + ". Derivation and analysis are under way.", "ok");
+        say(interpolate(gettext("Stored. SHA-256 %(sha)s. Derivation and analysis are under way."), { sha: sha }, true), "ok");
         document.getElementById("after-upload").hidden = false;
       }
     });
     upload.findPreviousUploads().then(function (previous) {
       if (previous.length) {
         upload.resumeFromPreviousUpload(previous[0]);
-        say("Resuming an earlier upload of this file…");
+        say(gettext("Resuming an earlier upload of this file…"));
       }
       upload.start();
     });

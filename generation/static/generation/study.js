@@ -35,11 +35,11 @@
       list.textContent = "";
       page.results.forEach(function (ex) {
         var li = el("li", { "class": "example", "id": "example-" + ex.id });
-        li.appendChild(el("h3", {}, "Example " + (ex.index + 1) + " · seed " + ex.seed + " · " + ex.notes.length + " notes"));
+        li.appendChild(el("h3", {}, interpolate(gettext("Example %(n)s · seed %(seed)s · %(notes)s notes"), { n: ex.index + 1, seed: ex.seed, notes: ex.notes.length }, true)));
         if (ex.withdrawn) {
-          li.appendChild(el("p", { "class": "error" }, "Withdrawn: " + ex.withdrawn_reason));
+          li.appendChild(el("p", { "class": "error" }, gettext("Withdrawn:") + " " + ex.withdrawn_reason));
         } else {
-          li.appendChild(el("img", { "class": "score", "src": ex.files.svg, "alt": "Score of example " + (ex.index + 1) }));
+          li.appendChild(el("img", { "class": "score", "src": ex.files.svg, "alt": interpolate(gettext("Score of example %(n)s"), { n: ex.index + 1 }, true) }));
           li.appendChild(el("audio", { "controls": "", "preload": "none", "src": ex.files.audio }));
           var links = el("p", { "class": "downloads" });
           [["musicxml", "MusicXML"], ["midi", "MIDI"], ["audio", "WAV"], ["svg", "SVG"]].forEach(function (pair) {
@@ -49,8 +49,8 @@
           li.appendChild(links);
         }
         var credits = ex.provenance.credits.map(function (c) { return c.name; }).join(", ");
-        li.appendChild(el("p", { "class": "provenance" }, "AI-generated. Learned from recordings of " + credits + "."));
-        if (ex.labels.length) li.appendChild(el("p", { "class": "labels" }, "Labels: " + ex.labels.join(", ")));
+        li.appendChild(el("p", { "class": "provenance" }, interpolate(gettext("AI-generated. Learned from recordings of %(credits)s."), { credits: credits }, true)));
+        if (ex.labels.length) li.appendChild(el("p", { "class": "labels" }, gettext("Labels:") + " " + ex.labels.join(", ")));
         list.appendChild(li);
       });
     });
@@ -85,10 +85,10 @@
     }).then(function (r) {
       return r.json().then(function (data) { return { ok: r.ok, data: data }; });
     }).then(function (res) {
-      if (!res.ok) { error.textContent = res.data.detail || "The constraints were refused."; return; }
+      if (!res.ok) { error.textContent = res.data.detail || gettext("The constraints were refused."); return; }
       follow("/api/jobs/" + res.data.job + "/", document.getElementById("generate-progress"), message, function (job) {
         if (job.state === "failed") { error.textContent = job.error; return; }
-        message.textContent = job.result.examples.length + " example(s) ready.";
+        message.textContent = interpolate(gettext("%(n)s example(s) ready."), { n: job.result.examples.length }, true);
         showExamples();
       });
     });
