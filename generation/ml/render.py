@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -114,7 +115,8 @@ def svg(xml: bytes) -> str:
                         "breaks": "auto"})
     if not toolkit.loadData(xml.decode()):
         raise ValueError("verovio could not read the MusicXML")
-    return "".join(toolkit.renderToSVG(page) for page in range(1, toolkit.getPageCount() + 1))
+    pages = [toolkit.renderToSVG(page) for page in range(1, toolkit.getPageCount() + 1)]
+    return "".join(re.sub(r"(<svg\b[^>]*>)", rf"\1<desc>{AI_MARK}</desc>", page, count=1) for page in pages)
 
 
 def midi(events: list[Event], *, tempo_bpm: float, program: int = 73) -> bytes:

@@ -178,6 +178,7 @@ def test_every_file_keeps_the_microtones(hicaz_model):
 
     svg = render.svg(xml)
     assert svg.startswith("<svg") or "<svg" in svg[:200]
+    assert f"<desc>{render.AI_MARK}</desc>" in svg
     assert svg.count('class="note"') == len(list(score.recurse().notes))  # tied parts are notes too
 
 
