@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.security.SecurityHeadersMiddleware",
+    "config.outage.DatabaseOutageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

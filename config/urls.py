@@ -19,3 +19,5 @@ urlpatterns = [
     path("", include("generation.web.urls")),
     path("", include("archive.web.urls")),
 ]
+
+handler500 = "config.outage.server_error"
