@@ -17,6 +17,7 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
     def __init__(self, request=None):
         super().__init__(request)
         self.too_large = False
+        self.write_error = None
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
@@ -30,7 +31,12 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
             self.file.close()
             raise SkipFile()
         self.digest.update(raw_data)
-        return super().receive_data_chunk(raw_data, start)
+        try:
+            return super().receive_data_chunk(raw_data, start)
+        except OSError as exc:  # disk full, quota, file-size limit: drop the half-written file
+            self.write_error = exc.strerror or str(exc)
+            self.file.close()
+            raise SkipFile() from None
 
     def file_complete(self, file_size):
         uploaded = super().file_complete(file_size)

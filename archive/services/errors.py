@@ -16,6 +16,13 @@ class NotAllowed(ServiceError):
     code = "permission_denied"
 
 
+class StorageError(ServiceError):
+    """The storage refused a write (disk full, quota, a file-size limit): nothing was kept."""
+
+    status = 507
+    code = "storage_error"
+
+
 class Conflict(ServiceError):
     status = 409
     code = "conflict"

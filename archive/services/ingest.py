@@ -12,7 +12,7 @@ from django.db import transaction
 from ..access import is_member
 from ..audio.probe import UnsupportedAudio, probe_audio
 from ..models import PreservationEvent, Recording, RecordingFile
-from .errors import Conflict, NotAllowed, ServiceError
+from .errors import Conflict, NotAllowed, ServiceError, StorageError
 from .events import event_log
 
 HASH_BLOCK = 1 << 20
@@ -77,7 +77,13 @@ def recording_attach_master(*, recording: Recording, path: Path, original_name: 
                 raise Conflict("this recording already has its preservation master", field="file")
             with open(path, "rb") as handle:
                 content = _LocalFile(handle, name=str(path)) if move else File(handle, name=Path(path).name)
-                stored = default_storage.save(storage_name, content)
+                try:
+                    stored = default_storage.save(storage_name, content)
+                except OSError as exc:  # disk full, quota, file-size limit: remove what was half-written
+                    if default_storage.exists(storage_name):
+                        default_storage.delete(storage_name)
+                    raise StorageError(f"the archive could not store the file ({exc.strerror or exc}); "
+                                       "nothing was kept, try again later") from None
             row = RecordingFile.objects.create(
                 recording=locked, role=RecordingFile.Role.MASTER, storage_name=stored, sha256=sha256, size=size,
                 original_name=name, container=info.container, codec=info.codec, sample_rate=info.sample_rate,

@@ -89,6 +89,9 @@ class RecordingMediaMixin:
         recording = self.get_object()
         handler = request.upload_handlers[0]
         upload = request.FILES.get("file")
+        if getattr(handler, "write_error", None):
+            return Response({"detail": f"file: the archive could not store the file ({handler.write_error}); "
+                                       "nothing was kept, try again later", "code": "storage_error"}, status=507)
         if getattr(handler, "too_large", False):
             return Response({"detail": "file: the file is larger than this archive accepts", "code": "too_large"},
                             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
