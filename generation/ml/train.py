@@ -73,19 +73,24 @@ def unigram_bits(train, test, size: int) -> float:
 
 
 CANDIDATE_VIEWS = (("pitch", "interval"), ("pitch", "interval", "degree"), ("pitch",))
+CANDIDATE_ORDERS = ((5, 5, "C"), (3, 6, "X"), (4, 8, "X"), (5, 5, "X"))  # long-term order, short-term order, escape
 
 
 def choose_markov_config(train: list[Piece], vocab: Vocabulary, degrees: int, *, seed: int = 0) -> MarkovConfig:
-    """The PPM views that predict a validation share of the training pieces best (never the test set)."""
+    """The PPM set-up that predicts a validation share of the training pieces best (never the
+    test set): first the views, then the context lengths and escape method. Small or varied
+    corpora want short long-term contexts; repetitive songs a long short-term one."""
     fit, valid = split_by_piece(train, held_out=0.15, seed=seed + 2)
     if not valid or not fit:
         return MarkovConfig()
     enc_fit, enc_valid = _encoded(fit, vocab), _encoded(valid, vocab)
-    scored = []
-    for views in CANDIDATE_VIEWS:
-        config = MarkovConfig(views=views)
-        scored.append((mean_bits(MarkovModel(vocab, degrees, config).fit(enc_fit), enc_valid)[0], views))
-    return MarkovConfig(views=min(scored)[1])
+
+    def score(config: MarkovConfig) -> float:
+        return mean_bits(MarkovModel(vocab, degrees, config).fit(enc_fit), enc_valid)[0]
+
+    views = min(CANDIDATE_VIEWS, key=lambda v: score(MarkovConfig(views=v)))
+    orders = min(CANDIDATE_ORDERS, key=lambda o: score(MarkovConfig(views=views, max_order=o[0], stm_order=o[1], escape=o[2])))
+    return MarkovConfig(views=views, max_order=orders[0], stm_order=orders[1], escape=orders[2])
 
 
 def train_style_model(pieces: list[Piece], *, degrees: int, checkpoint: Path, transformer: TransformerConfig | None,
@@ -129,7 +134,8 @@ def train_style_model(pieces: list[Piece], *, degrees: int, checkpoint: Path, tr
         "held_out_notes": sum(len(p) for p, _, _ in enc_test),
         "bits_per_note": {k: round(v, 4) for k, v in bits.items()},
         "duration_bits_per_note": round(duration_bits, 4),
-        "markov_views": list(config.views), "chosen": chosen, "train_seconds": round(time.monotonic() - started, 2),
+        "markov_views": list(config.views), "markov_orders": [config.max_order, config.stm_order],
+        "markov_escape": config.escape, "chosen": chosen, "train_seconds": round(time.monotonic() - started, 2),
         "transformer_parameters": net.parameter_count() if net is not None else None,
         "transformer_resumed_from_step": getattr(net, "resumed_from_step", 0) if net is not None else None,
         "measure": "pitch symbol (step of the tradition's pitch set, or rest), held out",
