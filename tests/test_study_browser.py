@@ -36,6 +36,7 @@ def test_an_educator_trains_generates_and_downloads(page, celery_worker, tmp_pat
     expect(card.locator(".trainable")).to_have_text("2")
     card.locator("button.train").click()
     expect(page.locator("#model-status")).to_have_text("ready", timeout=180000)
+    page.wait_for_load_state()  # the reloaded page's scripts have run before its form is used
     expect(page.locator("table.metrics tr")).to_have_count(5)  # header + unigram, order 1, PPM, transformer
     expect(page.locator("table.metrics tr.chosen")).to_have_count(1)
     expect(page.locator(".credits")).to_contain_text("Lake singers")

@@ -29,7 +29,8 @@ def test_upload_page_stores_the_master_with_progress(member_page):
     page, recording, tmp = member_page
     path = synth.write(tmp / "Harvest song, take 2.wav", seconds=4.0, channels=2)
     page.goto(f"/recordings/{recording.pk}/")
-    page.click("text=Upload the audio")
+    with page.expect_navigation():  # the page's scripts run before the form is used
+        page.click("text=Upload the audio")
     page.set_input_files("#id_file", str(path))
     page.click("button:has-text('Upload')")
     expect(page.locator("#upload-status")).to_contain_text("Stored. SHA-256", timeout=20000)
