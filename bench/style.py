@@ -127,7 +127,7 @@ def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, trans
 
 def run() -> dict:
     steps = int(os.environ.get("BENCH_TRANSFORMER_STEPS", "400"))
-    transformer = TransformerConfig(steps=steps, d_model=128, ff=512, layers=4, context=64, batch=32,
+    transformer = TransformerConfig(steps=steps, d_model=160, ff=640, layers=4, context=64, batch=32,
                                     checkpoint_every=max(1, steps // 10))
     rows = [
         corpus_row("essen kinder0 (German children's songs)", _relative(_pitched(music21_pieces("essenFolksong/kinder0.abc"))),

@@ -262,8 +262,8 @@ LOGGING = {
 _transformer_steps = int(os.environ.get("STYLE_TRANSFORMER_STEPS", "600"))
 STYLE_TRANSFORMER = None if _transformer_steps <= 0 else {
     "steps": _transformer_steps,
-    "d_model": int(os.environ.get("STYLE_TRANSFORMER_WIDTH", "128")),
-    "ff": 4 * int(os.environ.get("STYLE_TRANSFORMER_WIDTH", "128")),
+    "d_model": int(os.environ.get("STYLE_TRANSFORMER_WIDTH", "160")),
+    "ff": 4 * int(os.environ.get("STYLE_TRANSFORMER_WIDTH", "160")),
     "layers": int(os.environ.get("STYLE_TRANSFORMER_LAYERS", "4")),
     "context": 64,
     "batch": 32,
