@@ -126,6 +126,7 @@ def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, trans
 
 
 def run() -> dict:
+    _render_one(Piece([Note(60, 1.0), Note(62, 1.0), Note(64, 2.0, phrase_end=True)]), 12)  # imports, verovio's fonts: once
     steps = int(os.environ.get("BENCH_TRANSFORMER_STEPS", "400"))
     transformer = TransformerConfig(steps=steps, d_model=160, ff=640, layers=4, context=64, batch=32,
                                     checkpoint_every=max(1, steps // 10))
