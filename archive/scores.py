@@ -56,7 +56,7 @@ def read_score(data: bytes, name: str = "") -> tuple[str, list[ScoreNote]]:
 
 
 def _read_music21(data: bytes, fmt: str) -> list[ScoreNote]:
-    from music21 import converter, expressions
+    from music21 import converter
 
     try:
         if fmt == "musicxml" and data[:2] == b"PK":
@@ -68,9 +68,15 @@ def _read_music21(data: bytes, fmt: str) -> list[ScoreNote]:
         raise ScoreError(f"music21 could not read this {fmt}: {str(exc)[:200]}") from None
     from music21 import stream
 
-    if isinstance(parsed, stream.Opus):
-        parsed = parsed.scores[0]
-    part = parsed.parts[0] if getattr(parsed, "parts", None) else parsed
+    return melody(parsed.scores[0] if isinstance(parsed, stream.Opus) else parsed)
+
+
+def melody(score) -> list[ScoreNote]:
+    """The top line of a music21 score's first part: exact pitches (fractional MIDI), lengths in
+    quarters, rests, fermatas; grace notes (no length) left out."""
+    from music21 import expressions
+
+    part = score.parts[0] if getattr(score, "parts", None) else score
     out = []
     for element in part.flatten().notesAndRests:
         quarters = float(element.quarterLength)

@@ -4,7 +4,6 @@ import json
 import time
 
 import numpy as np
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils import timezone
 from ..analysis import ANALYSER, VERSION
 from ..audio.decode import readable
 from ..models import Analysis, Recording, RecordingFile
-from .derivatives import local_copy
+from .derivatives import local_copy, storage_replace
 from .errors import ServiceError
 
 
@@ -40,8 +39,8 @@ def recording_analyse(*, recording: Recording, report=lambda p, m="": None) -> d
         raise ServiceError(str(exc)) from None
     report(0.95, "storing results")
     prefix = f"recordings/{recording.pk}/analysis/{ANALYSER}-{VERSION}"
-    pitch_name = _replace(f"{prefix}/pitch.npz", _pitch_bytes(result.pitch))
-    notes_name = _replace(f"{prefix}/notes.json", json.dumps([n.as_dict() for n in result.notes]).encode())
+    pitch_name = storage_replace(f"{prefix}/pitch.npz", _pitch_bytes(result.pitch))
+    notes_name = storage_replace(f"{prefix}/notes.json", json.dumps([n.as_dict() for n in result.notes]).encode())
     summary = result.summary()
     tonic = result.tonic
     with transaction.atomic():
@@ -66,12 +65,6 @@ def _pitch_bytes(track) -> bytes:
     np.savez_compressed(buffer, hop=np.float32(0.01), hz=track.hz.astype(np.float32),
                         confidence=np.round(track.confidence * 255).astype(np.uint8))
     return buffer.getvalue()
-
-
-def _replace(name: str, data: bytes) -> str:
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    return default_storage.save(name, ContentFile(data))
 
 
 def pitch_contour(analysis: Analysis, *, max_points: int = 4000) -> dict:

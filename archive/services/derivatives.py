@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
@@ -29,6 +30,13 @@ def local_copy(storage_name: str):
             shutil.copyfileobj(src, tmp, 1 << 20)
         tmp.flush()
         yield Path(tmp.name)
+
+
+def storage_replace(name: str, data: bytes) -> str:
+    """Store ``data`` under ``name``, replacing what was there (a rerun's output)."""
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(data))
 
 
 def recording_derive(*, recording: Recording, report=lambda p, m="": None) -> dict:

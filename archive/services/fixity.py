@@ -12,7 +12,8 @@ from .events import event_log
 from .ingest import HASH_BLOCK
 
 
-def _sha256_stored(name: str) -> tuple[str, int]:
+def sha256_stored(name: str) -> tuple[str, int]:
+    """SHA-256 and size of a stored file, read in blocks."""
     import hashlib
 
     digest, size = hashlib.sha256(), 0
@@ -26,7 +27,7 @@ def _sha256_stored(name: str) -> tuple[str, int]:
 def file_check_fixity(*, file: RecordingFile) -> bool:
     """Recompute the checksum, record a pass or fail event, and remember the outcome on the row."""
     try:
-        sha256, size = _sha256_stored(file.storage_name)
+        sha256, size = sha256_stored(file.storage_name)
         ok = sha256 == file.sha256 and size == file.size
         detail = (f"sha256 {sha256} matches" if ok else
                   f"sha256 {sha256} ({size} bytes) differs from {file.sha256} ({file.size} bytes) recorded at ingest")

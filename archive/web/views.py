@@ -71,9 +71,7 @@ def collection_detail(request, pk):
 
 
 def recording_detail(request, pk):
-    recording = recording_list_visible(user=request.user).filter(pk=pk).first()
-    if recording is None:
-        raise Http404("No such recording")
+    recording = get_object_or_404(recording_list_visible(user=request.user), pk=pk)
     rules = {r.label_id: r for r in LabelRule.objects.filter(community=recording.community)}
     labels = [{"label": link.label, "rule": rules.get(link.label_id)}
               for link in recording.label_links.select_related("label")]
@@ -149,9 +147,7 @@ def search_page(request):
 @login_required
 @require_POST
 def recording_request_access(request, pk):
-    recording = recording_list_visible(user=request.user).filter(pk=pk).first()
-    if recording is None:
-        raise Http404
+    recording = get_object_or_404(recording_list_visible(user=request.user), pk=pk)
     try:
         access_request_create(recording=recording, user=request.user, message=request.POST.get("message", ""))
         messages.success(request, _("Your request was sent to the community's stewards."))
@@ -163,9 +159,7 @@ def recording_request_access(request, pk):
 @login_required
 def recording_upload(request, pk):
     """The resumable upload page (tus-js-client), for members of the recording's community."""
-    recording = recording_list_visible(user=request.user).filter(pk=pk).first()
-    if recording is None:
-        raise Http404
+    recording = get_object_or_404(recording_list_visible(user=request.user), pk=pk)
     if not is_member(user=request.user, community_id=recording.community_id):
         raise PermissionDenied("only members of the recording's community may add its audio")
     return render(request, "archive/upload.html", {
@@ -266,9 +260,7 @@ def recording_share(request, pk):
 
     from ..services.share_links import share_link_create
 
-    recording = recording_list_visible(user=request.user).filter(pk=pk).first()
-    if recording is None:
-        raise Http404
+    recording = get_object_or_404(recording_list_visible(user=request.user), pk=pk)
     try:
         until = date.fromisoformat(request.POST.get("until", ""))
     except ValueError:

@@ -42,34 +42,20 @@ def _title(score, index: int) -> str:
 
 
 def score_piece(score, *, name: str = "") -> Piece:
-    from music21 import expressions, key
+    """A music21 score's melody (archive.scores reads it, as for uploaded scores) in MIDI steps."""
+    from music21 import key
 
+    from archive.scores import melody
+
+    piece = scored_piece(melody(score), PitchSet.equal(12), tonic_midi=0.0, name=name)
     part = score.parts[0] if score.parts else score
-    notes: list[Note] = []
-    for element in part.flatten().notesAndRests:
-        duration = float(element.quarterLength)
-        if duration <= 0:
-            continue  # grace notes
-        if element.isRest:
-            if notes:
-                notes[-1].phrase_end = True
-                notes.append(Note(None, duration))
-            continue
-        pitch = element.pitches[-1]  # the melody note of a chord
-        midi = pitch.ps  # fractional for microtonal accidentals and cents
-        step = round(midi)
-        fermata = any(isinstance(e, expressions.Fermata) for e in element.expressions)
-        notes.append(Note(step, duration, deviation=round((midi - step) * 100, 2), phrase_end=fermata))
-    while notes and notes[-1].step is None:
-        notes.pop()
-    if notes:
-        notes[-1].phrase_end = True
     found = part.recurse().getElementsByClass(key.KeySignature).first()
     tonic = 0
     if found is not None:
         k = found if isinstance(found, key.Key) else found.asKey("major")
         tonic = k.tonic.pitchClass
-    return Piece(notes, name=name, source="score", meta={"tonic_step": tonic, "degrees": 12})
+    piece.meta = {"tonic_step": tonic, "degrees": 12}
+    return piece
 
 
 def symbtr_pieces(archive: Path, *, limit: int | None = None, makams: Iterable[str] | None = None) -> list[Piece]:

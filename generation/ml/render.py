@@ -8,7 +8,6 @@ because music21's export loses the first note's bend."""
 from __future__ import annotations
 
 import io
-import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -39,7 +38,9 @@ def place(notes: list[Note], pitch_set: PitchSet, *, tonic_hz: float, tempo_bpm:
     """Steps to exact pitches (cents of the pitch set above the tonic) and durations to time:
     beats at the tempo where the tradition has a pulse; seconds, scaled by tempo/60, where not."""
     beat = 60.0 / tempo_bpm
-    tonic_midi = 69 + 12 * math.log2(tonic_hz / 440.0)
+    from archive.analysis.export import midi_number
+
+    tonic_midi = float(midi_number(tonic_hz))
     events, t = [], 0.0
     for n in notes:
         seconds = n.duration * beat if pulse else n.duration * 60.0 / tempo_bpm
