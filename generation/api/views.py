@@ -54,12 +54,7 @@ class StyleModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         model = self.get_object()
         body = GenerateRequest(data=request.data)
         body.is_valid(raise_exception=True)
-        data = body.validated_data
-        job = generation_start(model=model, user=request.user, request=Request(
-            count=data["count"], length_notes=data["length_notes"], tempo=data["tempo"],
-            range_cents=tuple(data["range"]) if data["range"] else None, difficulty=data["difficulty"],
-            start_degree=data["start_degree"], end_degree=data["end_degree"], seed=data["seed"],
-            temperature=data["temperature"]))
+        job = generation_start(model=model, user=request.user, request=Request.from_params(body.validated_data))
         return Response({"job": str(job.pk), "model": str(model.pk)}, status=status.HTTP_202_ACCEPTED)
 
     @action(detail=True, methods=["get"])

@@ -66,6 +66,7 @@ def sample(model: Predictor, vocab: Vocabulary, degrees: int, constraints: Const
     if not duration_ok.any():
         raise Unsatisfiable("no note length lies between the shortest and longest allowed")
 
+    reach = np.min(np.abs(steps[:, None] - end_steps[None, :]), axis=1)  # steps from each step to an end note
     rng = np.random.default_rng(c.seed)
     state = model.start(tonic_step)
     notes: list[Note] = []
@@ -76,7 +77,6 @@ def sample(model: Predictor, vocab: Vocabulary, degrees: int, constraints: Const
         if c.max_leap is not None and last_step is not None:
             allowed &= np.abs(steps - last_step) <= c.max_leap
         if c.max_leap is not None and remaining > 0:
-            reach = np.min(np.abs(steps[:, None] - end_steps[None, :]), axis=1)
             allowed &= reach <= remaining * c.max_leap
         rest_ok = c.rests and 0 < i and remaining > 0 and notes[-1].step is not None
         if rest_ok and c.max_leap is not None:

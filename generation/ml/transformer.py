@@ -202,11 +202,17 @@ class TransformerPredictor:
 
     @torch.no_grad()
     def _logits(self, state: dict):
+        """Both distributions for the next event, from one forward pass kept until the piece moves on."""
+        cached = state.get("cached")
+        if cached is not None and cached[0] == len(state["pitches"]):
+            return cached[1]
         n = self.model.config.context
         pitches = [self.model.pitch_vocab, *state["pitches"]][-n:]
         durations = [self.model.duration_vocab, *state["durations"]][-n:]
         p, d = self.model(torch.tensor([pitches]), torch.tensor([durations]))
-        return torch.softmax(p[0, -1], -1).numpy().astype(float), torch.softmax(d[0, -1], -1).numpy().astype(float)
+        out = torch.softmax(p[0, -1], -1).numpy().astype(float), torch.softmax(d[0, -1], -1).numpy().astype(float)
+        state["cached"] = (len(state["pitches"]), out)
+        return out
 
     def predict_pitch(self, state: dict) -> np.ndarray:
         return self._logits(state)[0]

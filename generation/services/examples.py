@@ -41,6 +41,14 @@ class Request:
     seed: int = 0
     temperature: float = 0.8
 
+    @classmethod
+    def from_params(cls, params: dict) -> "Request":
+        """The inverse of ``as_dict``: a job's params, or the API's validated body (same names)."""
+        return cls(count=params["count"], length_notes=params["length_notes"], tempo=params.get("tempo"),
+                   range_cents=tuple(params["range"]) if params.get("range") else None,
+                   difficulty=params["difficulty"], start_degree=params.get("start_degree"),
+                   end_degree=params.get("end_degree"), seed=params["seed"], temperature=params["temperature"])
+
     def as_dict(self) -> dict:
         return {"count": self.count, "length_notes": self.length_notes, "tempo": self.tempo,
                 "range": list(self.range_cents) if self.range_cents else None, "difficulty": self.difficulty,
@@ -97,22 +105,18 @@ def _load(model: StyleModel):
         with TemporaryDirectory() as tmp, default_storage.open(model.checkpoint_file, "rb") as handle:
             path = Path(tmp) / "transformer.pt"
             path.write_bytes(handle.read())
-            return vocab, corpus, TransformerPredictor(load_transformer(path))
+            return vocab, TransformerPredictor(load_transformer(path))
     pieces = [Piece([Note(**n) for n in p["notes"]], meta={"tonic_step": p["tonic_step"]}) for p in corpus["pieces"]]
     markov = MarkovModel(vocab, corpus["degrees"]).fit([(*encode_piece(p, vocab), p.meta["tonic_step"]) for p in pieces])
-    return vocab, corpus, markov.for_generation()
+    return vocab, markov.for_generation()
 
 
 def examples_generate(*, model: StyleModel, job, report=lambda p, m="": None) -> dict:
     """Make the job's examples; a redelivered job keeps the ones already made."""
     if model.status != StyleModel.Status.READY:
         raise ServiceError(f"this model is {model.status}: only a ready model generates examples")
-    params = job.params
-    request = Request(count=params["count"], length_notes=params["length_notes"], tempo=params.get("tempo"),
-                      range_cents=tuple(params["range"]) if params.get("range") else None,
-                      difficulty=params["difficulty"], start_degree=params.get("start_degree"),
-                      end_degree=params.get("end_degree"), seed=params["seed"], temperature=params["temperature"])
-    vocab, corpus, predictor = _load(model)
+    request = Request.from_params(job.params)
+    vocab, predictor = _load(model)
     pitch_set = PitchSet(tuple(model.pitch_set))
     tempo = request.tempo or model.tempo_bpm or 72.0
     made = []

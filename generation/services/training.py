@@ -2,21 +2,22 @@
 worker: read exactly the frozen notes, learn the tradition's pitch set, train, keep the files."""
 import hashlib
 import json
-import math
 import statistics
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from archive.analysis.export import midi_number
 from archive.models import RecordingFile, Score, Tradition
 from archive.scores import read_score
 from archive.selectors import attribution_texts
 from archive.services.analysis import analysis_current
+from archive.services.derivatives import local_copy, storage_replace
 from archive.services.errors import ServiceError
+from archive.services.fixity import sha256_stored
 from generation.ml.corpus import scored_piece, transcribed_piece
 from generation.ml.timbre import harmonic_amplitudes_read, mean_timbre
 from generation.ml.tokens import PitchSet
@@ -29,14 +30,6 @@ from .consent import INHERITED_LABELS, trainable_recordings
 
 VERSION = "1"
 MERGE_CENTS = 50.0
-
-
-def _sha256(name: str) -> str:
-    digest = hashlib.sha256()
-    with default_storage.open(name, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def style_model_create(*, user, tradition: Tradition) -> StyleModel:
@@ -60,7 +53,7 @@ def style_model_create(*, user, tradition: Tradition) -> StyleModel:
         }
         if analysis is not None and analysis.notes_file:
             source.update(analysis=str(analysis.pk), analyser_version=analysis.version, notes_file=analysis.notes_file,
-                          notes_sha256=_sha256(analysis.notes_file), tonic_hz=recording.tonic_hz or analysis.tonic_hz,
+                          notes_sha256=sha256_stored(analysis.notes_file)[0], tonic_hz=recording.tonic_hz or analysis.tonic_hz,
                           tempo_bpm=analysis.tempo_bpm, pitch_set=analysis.summary.get("pitch_set", []))
         sources.append(source)
     if not sources:
@@ -93,7 +86,7 @@ def style_model_create(*, user, tradition: Tradition) -> StyleModel:
 def _tonic_midi(source: dict, scores: dict) -> float:
     """The recording's tonic (analysed or set by hand), else the final note of its first score."""
     if source.get("tonic_hz"):
-        return 69 + 12 * math.log2(source["tonic_hz"] / 440.0)
+        return float(midi_number(source["tonic_hz"]))
     for score in source.get("scores", []):
         pitched = [n.midi for n in scores[score["score"]] if n.midi is not None]
         if pitched:
@@ -130,15 +123,13 @@ def _work_dir(model: StyleModel) -> Path:
 def style_model_train(*, model: StyleModel, report=lambda p, m="": None) -> dict:
     """Train on exactly the frozen manifest; a rerun after a crash resumes the transformer."""
     sources = model.manifest["recordings"]
-    scores = {}
+    transcribed, scores = {}, {}  # each frozen file read once: checked, then parsed
     for source in sources:
-        if source.get("notes_file") and _sha256(source["notes_file"]) != source["notes_sha256"]:
-            raise ServiceError(f"the notes of “{source['title']}” changed after the training set was frozen")
+        if source.get("notes_file"):
+            data = _frozen(source["notes_file"], source["notes_sha256"], f"the notes of “{source['title']}”")
+            transcribed[source["recording"]] = json.loads(data)
         for score in source.get("scores", []):
-            with default_storage.open(score["file"], "rb") as handle:
-                data = handle.read()
-            if hashlib.sha256(data).hexdigest() != score["sha256"]:
-                raise ServiceError(f"a score of “{source['title']}” changed after the training set was frozen")
+            data = _frozen(score["file"], score["sha256"], f"a score of “{source['title']}”")
             scores[score["score"]] = read_score(data, score["file"])[1]
     StyleModel.objects.filter(pk=model.pk, status=StyleModel.Status.QUEUED).update(status=StyleModel.Status.TRAINING)
     tonic_midi = {s["recording"]: _tonic_midi(s, scores) for s in sources}
@@ -149,11 +140,10 @@ def style_model_train(*, model: StyleModel, report=lambda p, m="": None) -> dict
     pulse = len(tempos) * 2 > len(analysed) if analysed else True  # scores alone: metric notation, beats
     pieces = []
     for source in sources:
-        if source.get("notes_file"):
-            with default_storage.open(source["notes_file"], "rb") as handle:
-                notes = json.loads(handle.read())
+        if source["recording"] in transcribed:
             beat = 60.0 / (source.get("tempo_bpm") or statistics.median(tempos)) if pulse and tempos else None
-            pieces.append(transcribed_piece(notes, pitch_set, name=source["title"], beat_seconds=beat))
+            pieces.append(transcribed_piece(transcribed[source["recording"]], pitch_set, name=source["title"],
+                                            beat_seconds=beat))
         for score in source.get("scores", []):
             seconds_per_quarter = None if pulse else 60.0 / (source.get("tempo_bpm") or 60.0)
             pieces.append(scored_piece(scores[score["score"]], pitch_set, tonic_midi=tonic_midi[source["recording"]],
@@ -169,14 +159,14 @@ def style_model_train(*, model: StyleModel, report=lambda p, m="": None) -> dict
     corpus = {"pitch_set": list(pitch_set.cents), "vocab": [result.vocab.low, result.vocab.high], "degrees": pitch_set.size,
               "pulse": pulse, "pieces": [{"name": p.name, "tonic_step": p.meta.get("tonic_step", 0),
                                           "notes": [n.as_dict() for n in p.notes]} for p in pieces]}
-    corpus_file = _replace(f"{prefix}/corpus.json", json.dumps(corpus).encode())
+    corpus_file = storage_replace(f"{prefix}/corpus.json", json.dumps(corpus).encode())
     checkpoint_file = ""
     if result.transformer is not None:
-        checkpoint_file = _replace(f"{prefix}/transformer.pt", (work / "transformer.pt").read_bytes())
+        checkpoint_file = storage_replace(f"{prefix}/transformer.pt", (work / "transformer.pt").read_bytes())
     import torch
 
     report(0.98, "measuring the timbre of the recordings")
-    timbre = mean_timbre([_recording_timbre(s) for s in sources if s.get("notes_file")])
+    timbre = mean_timbre([_recording_timbre(recording, notes) for recording, notes in transcribed.items()])
     tonics = [s["tonic_hz"] for s in sources if s.get("tonic_hz")]
     updated = StyleModel.objects.filter(pk=model.pk, status__in=[StyleModel.Status.QUEUED, StyleModel.Status.TRAINING]).update(
         status=StyleModel.Status.READY, metrics=result.metrics, chosen=result.chosen, pitch_set=list(pitch_set.cents),
@@ -189,19 +179,24 @@ def style_model_train(*, model: StyleModel, report=lambda p, m="": None) -> dict
     return {"model": str(model.pk), **result.metrics}
 
 
-def _recording_timbre(source: dict) -> list[float] | None:
+def _frozen(name: str, sha256: str, what: str) -> bytes:
+    """A file of the frozen training set, refused if it changed since the manifest was made."""
+    with default_storage.open(name, "rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ServiceError(f"{what} changed after the training set was frozen")
+    return data
+
+
+def _recording_timbre(recording_id: str, notes: list[dict]) -> list[float] | None:
     """Harmonic amplitudes from the access copy (or the master), a window per transcribed note."""
     import numpy as np
     import soundfile as sf
 
-    from archive.services.derivatives import local_copy
-
-    files = {f.role: f for f in RecordingFile.objects.filter(recording_id=source["recording"])}
+    files = {f.role: f for f in RecordingFile.objects.filter(recording_id=recording_id)}
     stored = files.get(RecordingFile.Role.ACCESS) or files.get(RecordingFile.Role.MASTER)
     if stored is None:
         return None
-    with default_storage.open(source["notes_file"], "rb") as handle:
-        notes = json.loads(handle.read())
     try:
         with local_copy(stored.storage_name) as path, sf.SoundFile(str(path)) as audio:
             def read(start, count):
@@ -214,7 +209,3 @@ def _recording_timbre(source: dict) -> list[float] | None:
         return None  # a format libsndfile cannot seek in: the default timbre is used
 
 
-def _replace(name: str, data: bytes) -> str:
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    return default_storage.save(name, ContentFile(data))
