@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
-from django.db import connections
 from django.test import TransactionTestCase
 
+from tests.processes import database_url
 from worker.embedded_redis import start_embedded_redis, stop_embedded_redis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,14 +54,6 @@ def redis_server():
         stop_embedded_redis(server)
 
 
-def _database_url_for_subprocess() -> str:
-    db = connections["default"].settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, redis_server):
     """A real Celery worker (with beat) in its own process, on the test database and the test Redis."""
@@ -69,7 +61,7 @@ def celery_worker(django_db_setup, redis_server):
 
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url_for_subprocess(),
+        "DATABASE_URL": database_url(),
         "JOB_SWEEP_EVERY_SECONDS": "1",
         "JOB_STALE_AFTER_SECONDS": "3",
         # a transformer small enough for tests, long enough (a few seconds) to kill mid-training

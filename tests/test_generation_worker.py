@@ -81,3 +81,42 @@ def test_a_worker_killed_mid_training_resumes_from_the_checkpoint(tradition, cel
     assert model.metrics["transformer_resumed_from_step"] > 0  # it went on from the checkpoint, not from zero
     assert ModelSource.objects.filter(model=model).count() == 3
     assert StyleModel.objects.count() == 1
+
+
+def test_a_worker_killed_mid_generation_keeps_what_it_made_and_makes_the_rest_once(tradition, celery_worker):
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    from generation.models import StudyExample
+    from generation.services.examples import Request, generation_start
+
+    tradition, educator = tradition
+    with transaction.atomic():
+        model = style_model_create(user=educator, tradition=tradition)
+    assert wait_for(model.job_id, timeout=240).state == "succeeded"
+    model.refresh_from_db()
+    count = 20
+    job = generation_start(model=model, user=educator, request=Request(count=count, length_notes=128, seed=5))
+    deadline = time.monotonic() + 120
+    while StudyExample.objects.filter(job=job).count() < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    job.refresh_from_db()
+    assert job.state == "running", "generation finished before it could be killed"
+    pid = int(job.claimed_by.rsplit(":", 1)[1])
+    os.kill(pid, signal.SIGKILL)
+    made_before = StudyExample.objects.filter(job=job).count()
+    assert made_before < count
+    job = wait_for(job.pk, timeout=240)
+    assert job.state == "succeeded", job.error
+    assert job.attempts == 2
+    examples = list(StudyExample.objects.filter(job=job).order_by("index"))
+    assert [e.index for e in examples] == list(range(count))
+    assert [str(e.pk) for e in examples] == job.result["examples"]
+    referred = {getattr(e, f"{kind}_file") for e in examples for kind in ("musicxml", "svg", "midi", "audio")}
+    stored = set()
+    for index in default_storage.listdir(f"examples/{job.pk}")[0]:
+        stored |= {f"examples/{job.pk}/{index}/{name}" for name in default_storage.listdir(f"examples/{job.pk}/{index}")[1]}
+    assert stored == referred  # no half-written or orphaned file from the killed attempt
+    for e in examples:
+        with default_storage.open(e.midi_file, "rb") as fh:
+            assert fh.read(4) == b"MThd"

@@ -17,7 +17,10 @@ def _send(job_id) -> None:
     from .tasks import run_job
 
     run_job.apply_async(args=[str(job_id)], queue=queue_for(Job.objects.get(pk=job_id).kind))
-    Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(enqueued_at=timezone.now())
+    Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(enqueued_at=timezone.now(), message="")
+
+
+QUEUE_UNAVAILABLE = "the job queue is unavailable for now: the job is kept and starts when the queue is back"
 
 
 def job_send(*, job_id) -> bool:
@@ -25,7 +28,8 @@ def job_send(*, job_id) -> bool:
     try:
         _send(job_id)
         return True
-    except Exception:  # broker down: the row stays queued and the sweep re-sends it
+    except Exception:  # broker down: the row stays queued, says so, and the sweep re-sends it
+        Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(message=QUEUE_UNAVAILABLE)
         return False
 
 

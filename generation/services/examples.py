@@ -140,6 +140,17 @@ def _credit(model: StyleModel) -> str:
     return f"Learned from recordings of {names}. {texts}".strip()
 
 
+def _remove_leftovers(prefix: str) -> None:
+    """Files of an example whose process was killed before its row was saved: nobody refers to
+    them, and the redelivered job writes them again."""
+    try:
+        _dirs, names = default_storage.listdir(prefix)
+    except FileNotFoundError:
+        return
+    for name in names:
+        default_storage.delete(f"{prefix}/{name}")
+
+
 def _save_example(model, job, index, request, notes, pitch_set, tempo) -> StudyExample:
     example = StudyExample(model=model, job=job, index=index, seed=request.seed + index, constraints=request.as_dict(),
                            notes=[n.as_dict() for n in notes], labels=list(model.labels), created_by=job.created_by)
@@ -154,7 +165,8 @@ def _save_example(model, job, index, request, notes, pitch_set, tempo) -> StudyE
         "audio": (render.wav(render.synthesise(events, timbre=tuple(model.timbre or render.DEFAULT_TIMBRE)),
                              title=title, credit=credit), "example.wav"),
     }
-    prefix = f"examples/{example.pk}"
+    prefix = f"examples/{job.pk}/{index}"
+    _remove_leftovers(prefix)
     for field, (data, name) in files.items():
         setattr(example, f"{field}_file", default_storage.save(f"{prefix}/{name}", ContentFile(data)))
     example.provenance = {
