@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -163,7 +164,7 @@ def may_download_master(*, user, recording: Recording) -> bool:
 def recording_visible_or_none(*, user, pk) -> Recording | None:
     try:
         return recordings_visible(user=user).filter(pk=pk).first()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ValidationError):  # not an id at all: nothing to see
         return None
 
 

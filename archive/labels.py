@@ -63,6 +63,51 @@ LABELS: list[tuple[str, str, str, str]] = [
      "The community allows this material to be used for education and outreach."),
 ]
 
+# The labels in Spanish: titles as Local Contexts gives them in Spanish ("CT" for Conocimiento
+# Tradicional, e.g. "CT Atribución"), descriptions in the archive's words. A community's own wording
+# (LabelRule.translations) comes first wherever it gave one; other languages go here the same way.
+TRANSLATIONS: dict[str, dict[str, tuple[str, str]]] = {"es": {
+    "tk_attribution": ("CT Atribución",
+        "La comunidad pide que quien use este material lo atribuya correctamente a la comunidad o persona nombrada."),
+    "tk_clan": ("CT Clan", "Este material está sujeto a condiciones de uso fijadas por un clan; consulte al clan antes de usarlo."),
+    "tk_family": ("CT Familia",
+        "Este material está sujeto a condiciones de uso fijadas por una familia; consulte a la familia antes de usarlo."),
+    "tk_multiple_communities": ("CT Comunidades Múltiples",
+        "Varias comunidades comparten la responsabilidad sobre este material; cada uso necesita el acuerdo de cada una."),
+    "tk_community_voice": ("CT Voz Comunitaria", "La comunidad quiere que su propia voz y su versión se escuchen junto a este material."),
+    "tk_creative": ("CT Creativa", "Este material tiene una relación creativa con la comunidad: las obras derivadas necesitan su permiso."),
+    "tk_verified": ("CT Verificada", "La comunidad considera que este material está representado de forma adecuada y respetuosa."),
+    "tk_non_verified": ("CT No Verificada", "La comunidad tiene reservas sobre cómo se representa este material; úselo con cuidado."),
+    "tk_seasonal": ("CT Estacional", "Este material solo puede escucharse y usarse en determinadas épocas del año."),
+    "tk_women_general": ("CT Mujeres General", "Este material lo usan tradicionalmente las mujeres; la comunidad pide que se respete."),
+    "tk_men_general": ("CT Hombres General", "Este material lo usan tradicionalmente los hombres; la comunidad pide que se respete."),
+    "tk_men_restricted": ("CT Hombres Restringido", "Este material está reservado a los hombres de la comunidad."),
+    "tk_women_restricted": ("CT Mujeres Restringido", "Este material está reservado a las mujeres de la comunidad."),
+    "tk_culturally_sensitive": ("CT Culturalmente Sensible",
+        "Este material tiene sensibilidades culturales; la comunidad pide cuidado y contexto en su uso."),
+    "tk_secret_sacred": ("CT Secreto / Sagrado",
+        "Este material es secreto o sagrado y no debe circular más allá de los protocolos de la propia comunidad."),
+    "tk_open_to_commercialization": ("CT Abierta a la Comercialización",
+        "La comunidad acepta el uso comercial de este material mediante un acuerdo justo con ella."),
+    "tk_non_commercial": ("CT No Comercial", "Este material, y todo lo que derive de él, no puede usarse con fines comerciales."),
+    "tk_community_use_only": ("CT Uso Exclusivo Comunitario", "Este material solo deben usarlo los miembros de la comunidad."),
+    "tk_outreach": ("CT Difusión", "La comunidad permite usar este material en educación y difusión."),
+    "tk_open_to_collaboration": ("CT Abierta a la Colaboración",
+        "La comunidad acoge la colaboración y la investigación sobre este material."),
+    "bc_provenance": ("BC Procedencia", "La comunidad es el origen de este material y debe nombrarse dondequiera que se use."),
+    "bc_multiple_communities": ("BC Comunidades Múltiples",
+        "Varias comunidades comparten derechos y responsabilidades sobre este material."),
+    "bc_clan": ("BC Clan", "Un clan tiene derechos y responsabilidades sobre este material."),
+    "bc_consent_verified": ("BC Consentimiento Verificado",
+        "La comunidad dio su consentimiento libre, previo e informado para este material."),
+    "bc_consent_non_verified": ("BC Consentimiento No Verificado",
+        "El consentimiento de la comunidad para este material no se ha verificado."),
+    "bc_research_use": ("BC Uso en Investigación", "La comunidad permite el uso de este material en investigación bajo sus condiciones."),
+    "bc_open_to_collaboration": ("BC Abierta a la Colaboración",
+        "La comunidad acoge la colaboración en investigaciones con este material."),
+    "bc_outreach": ("BC Difusión", "La comunidad permite usar este material en educación y difusión."),
+}}
+
 # Labels whose rules the archive itself enforces (see archive.access and generation).
 ENFORCED = {
     "tk_secret_sacred": "never beyond the community's protocol, never used for training",
@@ -75,9 +120,19 @@ NO_TRAINING = {"tk_secret_sacred", "tk_community_use_only", "tk_men_restricted",
 
 
 def labels_sync(label_model) -> int:
-    """Make the Label table hold the catalogue above (used by the migration and tests)."""
+    """Make the Label table hold the catalogue above (used by migrations and tests). Translations
+    (once the table has them) fill in languages the table lacks and never replace wording given
+    there."""
+    translated = any(field.name == "translations" for field in label_model._meta.get_fields())
     for code, kind, name, description in LABELS:
-        label_model.objects.update_or_create(
+        label, _ = label_model.objects.update_or_create(
             code=code, defaults={"kind": kind, "name": name, "description": description, "icon": kind}
         )
+        if translated:
+            shipped = {language: {"name": labels[code][0], "description": labels[code][1]}
+                       for language, labels in TRANSLATIONS.items() if code in labels}
+            merged = {**shipped, **(label.translations or {})}
+            if merged != label.translations:
+                label.translations = merged
+                label.save(update_fields=["translations"])
     return len(LABELS)

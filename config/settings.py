@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.bad_input.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "config.security.SecurityHeadersMiddleware",
     "config.outage.DatabaseOutageMiddleware",
     "axes.middleware.AxesMiddleware",
+    "archive.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -122,6 +124,12 @@ def _celery_url(url: str) -> str:
 
 
 CELERY_BROKER_URL = _celery_url(REDIS_URL)
+
+# The shared cache (all web processes see one): anonymous visitors' pages, see archive/page_cache.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                      "KEY_PREFIX": "songkeeper",
+                      "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+PAGE_CACHE_SECONDS = int(os.environ.get("SONGKEEPER_PAGE_CACHE_SECONDS", "30"))
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -211,6 +219,8 @@ REST_FRAMEWORK = {
         "archive.api.authentication.ShareLinkHolder",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PARSER_CLASSES": ["archive.api.parsers.JSONObjectParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_PAGINATION_CLASS": "archive.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -128,6 +128,14 @@ def page(browser, live_server, console_errors):
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Most tests write inside a transaction that is never committed, so the page cache's generation
+    (advanced on commit) would not move between their requests: it is off here and tested, with real
+    commits, in test_page_cache.py."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher
     (test_security checks that production settings use argon2)."""

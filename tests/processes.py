@@ -83,12 +83,15 @@ def subprocess_env(database_url: str, redis_url: str, **extra: str) -> dict:
 
 
 def start_worker(env: dict, log_path: Path, *, queues: str = "default,analysis,training",
-                 concurrency: int = 1, beat: bool = True) -> subprocess.Popen:
-    """A Celery worker (with beat) on env's database and broker; returns once it answers a ping."""
+                 concurrency: int = 1, beat: bool = True, niceness: int = 0) -> subprocess.Popen:
+    """A Celery worker (with beat) on env's database and broker; returns once it answers a ping.
+    `niceness` lowers its CPU priority, as a production host does so that pages stay quick while
+    analysis and training run."""
     from celery import Celery
 
-    args = [sys.executable, "-m", "celery", "-A", "worker", "worker", "-Q", queues, "-c", str(concurrency),
-            "--without-gossip", "--without-mingle", "-l", "info", "-n", f"proc-{os.getpid()}-{free_port()}@%h"]
+    args = ["nice", "-n", str(niceness)] if niceness else []
+    args += [sys.executable, "-m", "celery", "-A", "worker", "worker", "-Q", queues, "-c", str(concurrency),
+             "--without-gossip", "--without-mingle", "-l", "info", "-n", f"proc-{os.getpid()}-{free_port()}@%h"]
     if beat:
         args += ["--beat", "--schedule", str(log_path.with_suffix(".beat"))]
     proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT)

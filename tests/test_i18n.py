@@ -78,6 +78,32 @@ def test_pages_follow_the_chosen_language():
     assert 'dir="rtl"' in page and "تصفّح" in page
 
 
+@pytest.mark.django_db
+def test_api_errors_and_page_messages_speak_the_callers_language():
+    """Services raise their messages through gettext: the API answers in the Accept-Language
+    given, a page in the language chosen."""
+    from rest_framework.test import APIClient
+
+    from tests import factories as f
+
+    outsider = f.make_user("i18n-outsider")
+    recording = f.make_recording(f.make_community(), title="Canción", media_protocol="stewards")
+    api = APIClient()
+    api.force_authenticate(outsider)
+    url = f"/api/recordings/{recording.pk}/annotations/"
+    body = {"start": 1, "end": 2, "body": "x"}
+    english = api.post(url, body, format="json")
+    spanish = api.post(url, body, format="json", HTTP_ACCEPT_LANGUAGE="es")
+    assert english.status_code == spanish.status_code == 403
+    assert "only members of the recording's community may annotate it" in str(english.json())
+    assert "solo los miembros de la comunidad de la grabación pueden anotarla" in str(spanish.json())
+    heard = api.get(f"/api/recordings/{recording.pk}/audio/", HTTP_ACCEPT_LANGUAGE="es")
+    assert heard.status_code == 403 and "puede pedir acceso" in heard.json()["detail"]
+    page = Client()
+    page.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    assert "Revise los filtros" in page.get("/search/", {"tonic_min": "high"}).content.decode()
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.browser
 def test_the_switcher_in_chromium_spanish_then_arabic_right_to_left(page):
@@ -132,6 +158,9 @@ def test_labels_protocols_and_attribution_speak_the_readers_language():
     client.post("/i18n/setlang/", {"language": "es", "next": "/"})
     spanish = client.get(f"/recordings/{song.pk}/").content.decode()
     assert "Mencione a las cantoras del valle." in spanish and "TK Atribución" in spanish and ": Iniciadas" in spanish
+    plain = f.make_recording(community, title="Otra", labels=["tk_non_commercial"])  # no wording of the community's
+    shipped = client.get(f"/recordings/{plain.pk}/").content.decode()
+    assert "CT No Comercial" in shipped and "no puede usarse con fines comerciales" in shipped
     manifest = json.loads(Client().get(f"/iiif/recordings/{song.pk}/manifest").content)
     assert manifest["requiredStatement"]["value"] == {"none": ["Credit the valley singers."],
                                                       "es": ["Mencione a las cantoras del valle."]}

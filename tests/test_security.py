@@ -63,3 +63,59 @@ def test_a_good_login_resets_the_count_and_rotates_the_session():
     response = client.post("/login/", {"username": "walker", "password": f.PASSWORD})
     assert response.status_code == 302
     assert client.session.session_key != before  # no session fixation
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_refused_clearly_on_pages_forms_and_the_api():
+    """PostgreSQL text cannot hold NUL: without the check these were 500s there (schemathesis found them)."""
+    steward = f.make_user("nul-steward")
+    community = f.make_community(stewards=[steward])
+    f.make_recording(community, title="Plain song")
+    page = Client().get("/search/", {"q": "song\x00"})
+    assert page.status_code == 400 and "NUL character" in page.content.decode()
+    spanish = Client().get("/search/", {"q": "canción\x00"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert spanish.status_code == 400 and 'lang=es' in spanish.content.decode()
+    assert "NUL character" not in spanish.content.decode()  # said in the visitor's language
+    login = Client().post("/login/", "username=nul%00user&password=x",  # as a browser sends a form
+                          content_type="application/x-www-form-urlencoded")
+    assert login.status_code == 400
+    api = APIClient()
+    answer = api.get("/api/search/", {"q": "\x00"})
+    assert answer.status_code == 400 and answer.json()["code"] == "invalid"
+    api.force_authenticate(steward)
+    body = api.post("/api/auth/token/", {"username": "a\x00b", "password": "c"}, format="json")
+    assert body.status_code in (400, 429) and "detail" in body.json()
+    assert api.get("/api/search/", {"q": "plain"}).json()["count"] == 1  # and plain input still works
+
+
+@pytest.mark.django_db
+def test_every_form_on_every_page_carries_a_csrf_token_and_posts_without_one_are_refused():
+    """Pages are rendered as a steward (who sees the most forms: share links, decisions, ingest,
+    consent, sign out), a member (access requests) and a visitor (language, sign in)."""
+    import re
+
+    steward, member = f.make_user("csrf-steward"), f.make_user("csrf-member")
+    community = f.make_community(stewards=[steward], members=[member])
+    recording = f.make_recording(community, title="Form song")
+    hidden_audio = f.make_recording(community, title="Ask to hear", media_protocol="stewards")
+    pages = ["/", "/browse/", "/search/?q=form", f"/recordings/{recording.pk}/", f"/recordings/{hidden_audio.pk}/",
+             "/dashboard/", "/dashboard/ingest/", "/login/"]
+    forms_seen = 0
+    for user in (steward, member, None):
+        client = Client(enforce_csrf_checks=True)
+        if user is not None:
+            client.force_login(user)
+        for url in pages:
+            response = client.get(url)
+            if response.status_code != 200:
+                continue
+            for form in re.findall(r"<form\b[^>]*>.*?</form>", response.content.decode(), flags=re.S | re.I):
+                if re.search(r'method="post"', form, flags=re.I):
+                    forms_seen += 1
+                    assert 'name="csrfmiddlewaretoken"' in form, (url, form[:200])
+    assert forms_seen >= 8
+    outsider = Client(enforce_csrf_checks=True)
+    outsider.force_login(steward)
+    forged = outsider.post(f"/recordings/{recording.pk}/share/", {"until": "2030-01-01"})
+    assert forged.status_code == 403
+    assert outsider.post("/i18n/setlang/", {"language": "es"}).status_code == 403

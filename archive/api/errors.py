@@ -1,5 +1,6 @@
 """Every API error is JSON {"detail", "code"} with a 4xx status; validation errors name their fields."""
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -30,6 +31,9 @@ def exception_handler(exc, context):
         return Response(body, status=exc.status)
     if isinstance(exc, (Http404, ObjectDoesNotExist)):
         return Response({"detail": "Not found.", "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, ModelValidationError):  # a value a model field cannot hold (say, "x" for a UUID)
+        messages = "; ".join(exc.messages) or "invalid input"
+        return Response({"detail": messages, "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.ValidationError):
         pairs = list(_flatten(exc.detail))
         fields: dict[str, list[str]] = {}

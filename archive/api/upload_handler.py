@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import DataAndFiles, MultiPartParser
 
@@ -67,7 +68,7 @@ class StrictMultiPartParser(MultiPartParser):
             data, files = StrictDjangoMultiPartParser(meta, stream, request.upload_handlers,
                                                       get_encoding(parser_context)).parse()
         except MultiPartParserError as exc:
-            raise ParseError(f"the upload could not be read: {exc}") from None
+            raise ParseError(gettext("the upload could not be read: %(reason)s") % {"reason": exc}) from None
         return DataAndFiles(data, files)
 
 

@@ -1,6 +1,7 @@
 """A user asks a community for access to a recording; a steward decides and the decision is logged."""
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import AccessRequest, PreservationEvent
 from .decisions import lock_pending
@@ -10,10 +11,10 @@ from .events import event_log
 
 def access_request_create(*, recording, user, message: str = "") -> AccessRequest:
     if not user.is_authenticated:
-        raise NotAllowed("sign in to ask for access")
+        raise NotAllowed(gettext("sign in to ask for access"))
     pending = AccessRequest.objects.filter(recording=recording, requester=user, status=AccessRequest.Status.PENDING)
     if pending.exists():
-        raise Conflict("you already have a pending request for this recording")
+        raise Conflict(gettext("you already have a pending request for this recording"))
     return AccessRequest.objects.create(recording=recording, requester=user, message=message)
 
 

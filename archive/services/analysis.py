@@ -7,6 +7,7 @@ import numpy as np
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..analysis import ANALYSER, VERSION
 from ..audio.decode import readable
@@ -26,7 +27,7 @@ def recording_analyse(*, recording: Recording, report=lambda p, m="": None) -> d
 
     master = RecordingFile.objects.filter(recording=recording, role=RecordingFile.Role.MASTER).first()
     if master is None:
-        raise ServiceError("the recording has no audio to analyse")
+        raise ServiceError(gettext("the recording has no audio to analyse"))
     row, _ = Analysis.objects.get_or_create(recording=recording, analyser=ANALYSER, version=VERSION)
     Analysis.objects.filter(pk=row.pk).update(attempts=row.attempts + 1, status=Analysis.Status.QUEUED, error="")
     hand_tonic = recording.tonic_hz if recording.tonic_source == "hand" else None

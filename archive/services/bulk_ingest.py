@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 
 from ..exports.manifest import COLUMNS, row_to_input
@@ -32,9 +33,9 @@ def read_manifest(path: Path) -> list[tuple[int, dict]]:
         reader = csv.DictReader(handle)
         unknown = [c for c in (reader.fieldnames or []) if c not in COLUMNS]
         if not reader.fieldnames or "file" not in reader.fieldnames:
-            raise ServiceError("the manifest needs a header row with at least: file, title, tradition, community")
+            raise ServiceError(gettext("the manifest needs a header row with at least: file, title, tradition, community"))
         if unknown:
-            raise ServiceError(f"unknown manifest columns: {', '.join(unknown)}")
+            raise ServiceError(gettext("unknown manifest columns: %(columns)s") % {"columns": ", ".join(unknown)})
         return [(reader.line_num, row) for row in reader]
 
 
@@ -62,9 +63,9 @@ def _ingest_row(directory: Path, row: dict, user):
 
     path = (directory / (row.get("file") or "").strip()).resolve()
     if directory not in path.parents:
-        raise ServiceError("the file must lie inside the ingest folder", field="file")
+        raise ServiceError(gettext("the file must lie inside the ingest folder"), field="file")
     if not path.is_file():
-        raise ServiceError(f"no file {row.get('file')!r} in the ingest folder", field="file")
+        raise ServiceError(gettext("no file '%(file)s' in the ingest folder") % {"file": row.get("file")}, field="file")
     raw, problems = row_to_input(row)
     if problems:
         raise ServiceError("; ".join(problems))
@@ -87,7 +88,8 @@ def _ingest_row(directory: Path, row: dict, user):
 def _a_steward(community):
     membership = Membership.objects.filter(community=community, role=Membership.Role.STEWARD).order_by("created").first()
     if membership is None:
-        raise ServiceError(f"{community.name} has no steward to ingest on behalf of; pass --user")
+        raise ServiceError(gettext("%(community)s has no steward to ingest on behalf of; pass --user")
+                           % {"community": community.name})
     return membership.user
 
 

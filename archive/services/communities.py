@@ -2,6 +2,7 @@
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from ..access import forget_viewer, is_steward
 from ..models import Community, Membership, Protocol
@@ -12,20 +13,20 @@ def community_create(*, name: str, description: str = "", slug: str = "", creato
     """A registered user founds a community and becomes its first steward."""
     slug = slug or slugify(name, allow_unicode=True)
     if not slug:
-        raise ServiceError("a community needs a name that gives a slug", field="slug")
+        raise ServiceError(gettext("a community needs a name that gives a slug"), field="slug")
     try:
         with transaction.atomic():
             community = Community.objects.create(name=name, description=description, slug=slug)
             Membership.objects.create(community=community, user=creator, role=Membership.Role.STEWARD)
     except IntegrityError:
-        raise Conflict(f"a community with the slug {slug!r} exists", field="slug") from None
+        raise Conflict(gettext("a community with the slug '%(slug)s' exists") % {"slug": slug}, field="slug") from None
     forget_viewer(creator)
     return community
 
 
 def community_update(*, community: Community, user, **fields) -> Community:
     if not is_steward(user=user, community_id=community.pk):
-        raise NotAllowed("only the community's stewards may change it")
+        raise NotAllowed(gettext("only the community's stewards may change it"))
     for key in ("name", "description"):
         if key in fields:
             setattr(community, key, fields[key])
@@ -35,12 +36,12 @@ def community_update(*, community: Community, user, **fields) -> Community:
 
 def membership_set(*, community: Community, username: str, role: str, by) -> Membership:
     if not is_steward(user=by, community_id=community.pk):
-        raise NotAllowed("only the community's stewards may change its members")
+        raise NotAllowed(gettext("only the community's stewards may change its members"))
     if role not in Membership.Role.values:
-        raise ServiceError("role must be member or steward", field="role")
+        raise ServiceError(gettext("role must be member or steward"), field="role")
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise ServiceError(f"no user called {username!r}", field="username")
+        raise ServiceError(gettext("no user called '%(name)s'") % {"name": username}, field="username")
     with transaction.atomic():
         membership, _ = Membership.objects.select_for_update().get_or_create(
             community=community, user=user, defaults={"role": role}
@@ -55,11 +56,11 @@ def membership_set(*, community: Community, username: str, role: str, by) -> Mem
 
 def membership_remove(*, community: Community, username: str, by) -> None:
     if not is_steward(user=by, community_id=community.pk):
-        raise NotAllowed("only the community's stewards may change its members")
+        raise NotAllowed(gettext("only the community's stewards may change its members"))
     with transaction.atomic():
         membership = Membership.objects.select_for_update().filter(community=community, user__username=username).first()
         if membership is None:
-            raise ServiceError(f"{username!r} is not a member", field="username")
+            raise ServiceError(gettext("'%(name)s' is not a member") % {"name": username}, field="username")
         _keep_a_steward(community, membership, None)
         membership.delete()
 
@@ -68,22 +69,22 @@ def _keep_a_steward(community, membership, new_role) -> None:
     if membership.role == Membership.Role.STEWARD and new_role != Membership.Role.STEWARD:
         others = Membership.objects.filter(community=community, role=Membership.Role.STEWARD).exclude(pk=membership.pk)
         if not others.exists():
-            raise Conflict("a community keeps at least one steward")
+            raise Conflict(gettext("a community keeps at least one steward"))
 
 
 def protocol_create(*, community: Community, name: str, description: str = "", usernames=(), by,
                     translations: dict | None = None) -> Protocol:
     if not is_steward(user=by, community_id=community.pk):
-        raise NotAllowed("only the community's stewards may define protocols")
+        raise NotAllowed(gettext("only the community's stewards may define protocols"))
     users = list(get_user_model().objects.filter(username__in=list(usernames)))
     missing = set(usernames) - {u.username for u in users}
     if missing:
-        raise ServiceError(f"unknown users: {', '.join(sorted(missing))}", field="members")
+        raise ServiceError(gettext("unknown users: %(names)s") % {"names": ", ".join(sorted(missing))}, field="members")
     try:
         with transaction.atomic():
             protocol = Protocol.objects.create(community=community, name=name, description=description,
                                                translations=translations or {})
             protocol.members.set(users)
     except IntegrityError:
-        raise Conflict(f"the community has a protocol called {name!r}", field="name") from None
+        raise Conflict(gettext("the community has a protocol called '%(name)s'") % {"name": name}, field="name") from None
     return protocol

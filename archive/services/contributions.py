@@ -1,4 +1,6 @@
 """Narratives and annotations that people add to recordings."""
+from django.utils.translation import gettext
+
 from ..access import is_member, is_steward
 from ..models import Annotation, Narrative, ProtocolLevel
 from ..search.index import search_mark_dirty
@@ -8,7 +10,7 @@ from .errors import NotAllowed, ServiceError
 def narrative_create(*, recording, community, title: str, text: str, user, language: str = "") -> Narrative:
     """A member speaks for their community; each community's account stands beside the others."""
     if not is_member(user=user, community_id=community.pk):
-        raise NotAllowed("only members of a community may give its account", field="community")
+        raise NotAllowed(gettext("only members of a community may give its account"), field="community")
     narrative = Narrative.objects.create(recording=recording, community=community, title=title, text=text,
                                          language=language, author=user)
     search_mark_dirty(recording.pk)
@@ -17,21 +19,21 @@ def narrative_create(*, recording, community, title: str, text: str, user, langu
 
 def _check_times(start, end, duration):
     if start < 0 or end < start:
-        raise ServiceError("an annotation needs 0 ≤ start ≤ end", field="end")
+        raise ServiceError(gettext("an annotation needs 0 ≤ start ≤ end"), field="end")
     if duration is not None and end > duration + 1e-6:
-        raise ServiceError(f"end is past the recording's duration ({duration:.2f} s)", field="end")
+        raise ServiceError(gettext("end is past the recording's duration (%(seconds).2f s)") % {"seconds": duration}, field="end")
 
 
 def annotation_create(*, recording, data: dict, user) -> Annotation:
     """Members of the recording's community annotate it (anyone may propose changes to the record)."""
     if not user.is_authenticated:
-        raise NotAllowed("sign in to annotate")
+        raise NotAllowed(gettext("sign in to annotate"))
     if not is_member(user=user, community_id=recording.community_id):
-        raise NotAllowed("only members of the recording's community may annotate it")
+        raise NotAllowed(gettext("only members of the recording's community may annotate it"))
     _check_times(data["start"], data["end"], recording.duration_seconds)
     level, custom = data.get("protocol", (ProtocolLevel.PUBLIC, None))
     if custom is not None and custom.community_id != recording.community_id:
-        raise ServiceError("a custom protocol must belong to the recording's community", field="protocol")
+        raise ServiceError(gettext("a custom protocol must belong to the recording's community"), field="protocol")
     annotation = Annotation.objects.create(
         recording=recording, start=data["start"], end=data["end"], body=data["body"],
         language=data.get("language", ""), author=user, protocol=level, custom_protocol=custom,
@@ -47,7 +49,7 @@ def _may_edit(annotation, user) -> bool:
 
 def annotation_update(*, annotation: Annotation, data: dict, user) -> Annotation:
     if not _may_edit(annotation, user):
-        raise NotAllowed("only the author or a steward may change an annotation")
+        raise NotAllowed(gettext("only the author or a steward may change an annotation"))
     for key in ("start", "end", "body", "language", "content_warning"):
         if key in data:
             setattr(annotation, key, data[key])
@@ -61,7 +63,7 @@ def annotation_update(*, annotation: Annotation, data: dict, user) -> Annotation
 
 def annotation_delete(*, annotation: Annotation, user) -> None:
     if not _may_edit(annotation, user):
-        raise NotAllowed("only the author or a steward may delete an annotation")
+        raise NotAllowed(gettext("only the author or a steward may delete an annotation"))
     recording_id = annotation.recording_id
     annotation.delete()
     search_mark_dirty(recording_id)
@@ -77,7 +79,7 @@ def annotations_import(*, recording, user, data: bytes, layer: str = "", languag
     from ..transcripts import TranscriptError, read_layers
 
     if not is_member(user=user, community_id=recording.community_id):
-        raise NotAllowed("only members of the recording's community may annotate it")
+        raise NotAllowed(gettext("only members of the recording's community may annotate it"))
     try:
         kind, layers = read_layers(data)
     except TranscriptError as exc:

@@ -1,6 +1,8 @@
 """The shared first step of a steward's decision on a pending item (an access request or a
 proposal): lock its row, check the decider stewards its recording's community, and refuse an
 item that was already decided (two stewards at once: the first decides, the second gets 409)."""
+from django.utils.translation import gettext
+
 from ..access import is_steward
 from .errors import Conflict, NotAllowed
 
@@ -9,7 +11,7 @@ def lock_pending(model, pk, *, user, what: str, noun: str):
     """Call inside transaction.atomic(); returns the locked row."""
     item = model.objects.select_for_update().select_related("recording").get(pk=pk)
     if not is_steward(user=user, community_id=item.recording.community_id):
-        raise NotAllowed(f"only the community's stewards decide {what}")
+        raise NotAllowed(gettext("only the community's stewards decide %(what)s") % {"what": what})
     if item.status != model.Status.PENDING:
-        raise Conflict(f"this {noun} was already {item.status}")
+        raise Conflict(gettext("this %(noun)s was already %(status)s") % {"noun": noun, "status": item.status})
     return item

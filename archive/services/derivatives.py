@@ -8,6 +8,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext
 
 from ..audio.decode import readable
 from ..audio.derive import make_access_copy, make_peaks
@@ -43,7 +44,7 @@ def recording_derive(*, recording: Recording, report=lambda p, m="": None) -> di
     """Make (or remake) the access copy and peaks. Idempotent: a rerun replaces them."""
     master = RecordingFile.objects.filter(recording=recording, role=RecordingFile.Role.MASTER).first()
     if master is None:
-        raise ServiceError("the recording has no master to derive from")
+        raise ServiceError(gettext("the recording has no master to derive from"))
     results = {}
     with tempfile.TemporaryDirectory() as tmp, local_copy(master.storage_name) as stored, \
             readable(stored, master.container) as source:

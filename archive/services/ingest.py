@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext
 
 from ..access import is_member
 from ..audio.probe import UnsupportedAudio, probe_audio
@@ -28,11 +29,11 @@ class _LocalFile(File):
 def check_filename(name: str) -> str:
     """The uploader's file name, kept only as metadata; refuse names that try tricks."""
     if not name or len(name) > 255:
-        raise ServiceError("the file name must be 1 to 255 characters", field="file")
+        raise ServiceError(gettext("the file name must be 1 to 255 characters"), field="file")
     if "/" in name or "\\" in name or name in (".", ".."):
-        raise ServiceError("the file name must not contain path separators", field="file")
+        raise ServiceError(gettext("the file name must not contain path separators"), field="file")
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in name):
-        raise ServiceError("the file name must not contain control or invisible characters", field="file")
+        raise ServiceError(gettext("the file name must not contain control or invisible characters"), field="file")
     return unicodedata.normalize("NFC", name)
 
 
@@ -55,13 +56,13 @@ def recording_attach_master(*, recording: Recording, path: Path, original_name: 
     ``sha256``/``size`` are passed when they were computed while the upload was written.
     """
     if not is_member(user=user, community_id=recording.community_id):
-        raise NotAllowed("only members of the recording's community may add its audio")
+        raise NotAllowed(gettext("only members of the recording's community may add its audio"))
     name = check_filename(original_name)
     if sha256 is None or size is None:
         sha256, size = sha256_of(path)
     if expected_sha256 and expected_sha256.strip().lower() != sha256:
-        raise ServiceError(f"the file's sha256 is {sha256}, not the {expected_sha256.strip().lower()} that was sent",
-                           field="sha256")
+        raise ServiceError(gettext("the file's sha256 is %(got)s, not the %(sent)s that was sent")
+                           % {"got": sha256, "sent": expected_sha256.strip().lower()}, field="sha256")
     try:
         info = probe_audio(path)
     except UnsupportedAudio as exc:
@@ -74,7 +75,7 @@ def recording_attach_master(*, recording: Recording, path: Path, original_name: 
         with transaction.atomic():
             locked = Recording.objects.select_for_update().get(pk=recording.pk)
             if RecordingFile.objects.filter(recording=locked, role=RecordingFile.Role.MASTER).exists():
-                raise Conflict("this recording already has its preservation master", field="file")
+                raise Conflict(gettext("this recording already has its preservation master"), field="file")
             with open(path, "rb") as handle:
                 content = _LocalFile(handle, name=str(path)) if move else File(handle, name=Path(path).name)
                 try:
@@ -82,8 +83,8 @@ def recording_attach_master(*, recording: Recording, path: Path, original_name: 
                 except OSError as exc:  # disk full, quota, file-size limit: remove what was half-written
                     if default_storage.exists(storage_name):
                         default_storage.delete(storage_name)
-                    raise StorageError(f"the archive could not store the file ({exc.strerror or exc}); "
-                                       "nothing was kept, try again later") from None
+                    raise StorageError(gettext("the archive could not store the file (%(reason)s); nothing was kept, "
+                                               "try again later") % {"reason": exc.strerror or exc}) from None
             row = RecordingFile.objects.create(
                 recording=locked, role=RecordingFile.Role.MASTER, storage_name=stored, sha256=sha256, size=size,
                 original_name=name, container=info.container, codec=info.codec, sample_rate=info.sample_rate,

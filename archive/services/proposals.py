@@ -1,6 +1,7 @@
 """Proposed changes to a recording, decided by the community's stewards."""
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import Proposal
 from .decisions import lock_pending
@@ -9,10 +10,10 @@ from .errors import NotAllowed, ServiceError
 
 def proposal_create(*, recording, data: dict, user, comment: str = "") -> Proposal:
     if not user.is_authenticated:
-        raise NotAllowed("sign in to propose a change")
+        raise NotAllowed(gettext("sign in to propose a change"))
     raw = data.get("_raw")
     if not raw:
-        raise ServiceError("nothing to change")
+        raise ServiceError(gettext("nothing to change"))
     return Proposal.objects.create(recording=recording, proposer=user, changes=raw, comment=comment)
 
 

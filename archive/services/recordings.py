@@ -2,6 +2,7 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from ..access import is_member, is_steward
 from ..dates import parse_partial_date
@@ -33,22 +34,22 @@ def check_protocols(*, community, record, media) -> None:
     (r_level, r_custom), (m_level, m_custom) = record, media
     for custom, name in ((r_custom, "record_protocol"), (m_custom, "media_protocol")):
         if custom is not None and custom.community_id != community.pk:
-            raise ServiceError("a custom protocol must belong to the recording's community", field=name)
+            raise ServiceError(gettext("a custom protocol must belong to the recording's community"), field=name)
     if LEVEL_RANK[m_level] < LEVEL_RANK[r_level]:
-        raise ServiceError("media_protocol must be at least as strict as record_protocol", field="media_protocol")
+        raise ServiceError(gettext("media_protocol must be at least as strict as record_protocol"), field="media_protocol")
     if r_level == m_level == ProtocolLevel.CUSTOM and r_custom != m_custom:
-        raise ServiceError("media and record custom protocols differ; use stewards for media instead",
+        raise ServiceError(gettext("media and record custom protocols differ; use stewards for media instead"),
                            field="media_protocol")
 
 
 def recording_create(*, data: dict, user) -> Recording:
     community = data["community"]
     if not is_member(user=user, community_id=community.pk):
-        raise NotAllowed("only members of the community may add its recordings")
+        raise NotAllowed(gettext("only members of the community may add its recordings"))
     if not is_steward(user=user, community_id=community.pk):
         chosen = sorted(f for f in STEWARD_FIELDS - {"community"} if f in data)
         if chosen:
-            raise NotAllowed(f"only stewards may set {', '.join(chosen)}")
+            raise NotAllowed(gettext("only stewards may set %(fields)s") % {"fields": ", ".join(chosen)})
     with transaction.atomic():
         recording = Recording(created_by=user, community=community, tradition=data["tradition"])
         _apply(recording, data, user, creating=True)
@@ -66,7 +67,7 @@ def recording_update(*, recording: Recording, data: dict, user):
         return "proposed", proposal_create(recording=recording, data=data, user=user)
     if "community" in data and data["community"].pk != recording.community_id:
         if not is_steward(user=user, community_id=data["community"].pk):
-            raise NotAllowed("you may move a recording only to a community you steward", field="community")
+            raise NotAllowed(gettext("you may move a recording only to a community you steward"), field="community")
     with transaction.atomic():
         locked = Recording.objects.select_for_update().get(pk=recording.pk)
         _apply(locked, data, user, creating=False)
@@ -168,7 +169,7 @@ def _log_status(recording, old_status, user) -> None:
 def recording_withdraw(*, recording: Recording, user, erase: bool = False, reason: str = ""):
     """Withdraw a recording; with ``erase`` its files are deleted by a job. Returns the job or None."""
     if not is_steward(user=user, community_id=recording.community_id):
-        raise NotAllowed("only the community's stewards may withdraw a recording")
+        raise NotAllowed(gettext("only the community's stewards may withdraw a recording"))
     from worker.services import job_create  # the job row is written in this same transaction
 
     with transaction.atomic():
@@ -190,7 +191,7 @@ def recording_withdraw(*, recording: Recording, user, erase: bool = False, reaso
 def recording_erase_files(*, recording: Recording, reason: str = "", user=None) -> dict:
     """Delete every stored file of a withdrawn recording and log the erasure. Idempotent."""
     if recording.status != Recording.Status.WITHDRAWN:
-        raise ServiceError("only a withdrawn recording can be erased")
+        raise ServiceError(gettext("only a withdrawn recording can be erased"))
     from django.core.files.storage import default_storage
 
     prefix = f"recordings/{recording.pk}/"

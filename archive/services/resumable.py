@@ -9,6 +9,7 @@ import os
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from ..access import is_member
 from ..models import Upload
@@ -36,17 +37,18 @@ def parse_metadata(header: str) -> dict:
         try:
             out[key] = base64.b64decode(value, validate=True).decode("utf-8") if value else ""
         except (binascii.Error, UnicodeDecodeError):
-            raise ServiceError(f"Upload-Metadata value of {key!r} is not base64 UTF-8") from None
+            raise ServiceError(gettext("Upload-Metadata value of '%(key)s' is not base64 UTF-8") % {"key": key}) from None
     return out
 
 
 def upload_create(*, recording, user, length: int, metadata: dict) -> Upload:
     if not is_member(user=user, community_id=recording.community_id):
-        raise NotAllowed("only members of the recording's community may add its audio")
+        raise NotAllowed(gettext("only members of the recording's community may add its audio"))
     if length < 0:
-        raise ServiceError("Upload-Length must be a non-negative integer")
+        raise ServiceError(gettext("Upload-Length must be a non-negative integer"))
     if length > settings.MAX_UPLOAD_BYTES:
-        raise TooLarge(f"the file is larger than this archive accepts ({settings.MAX_UPLOAD_BYTES} bytes)")
+        raise TooLarge(gettext("the file is larger than this archive accepts (%(limit)s bytes)")
+                       % {"limit": settings.MAX_UPLOAD_BYTES})
     filename = check_filename(metadata.get("filename") or "upload")
     upload = Upload.objects.create(recording=recording, user=user, filename=filename, length=length, metadata=metadata)
     settings.TUS_UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
@@ -67,7 +69,7 @@ def _exclusive(upload: Upload):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise Conflict("another PATCH to this upload is in progress") from None
+            raise Conflict(gettext("another PATCH to this upload is in progress")) from None
         try:
             yield handle
         finally:
@@ -80,10 +82,12 @@ def upload_append(*, upload: Upload, offset: int, stream, content_length: int | 
     with _exclusive(upload) as handle:
         on_disk = current_offset(upload)
         if offset != on_disk:
-            raise Conflict(f"Upload-Offset is {offset} but the upload is at {on_disk}")
+            raise Conflict(gettext("Upload-Offset is %(offset)s but the upload is at %(on_disk)s")
+                           % {"offset": offset, "on_disk": on_disk})
         room = upload.length - on_disk
         if content_length is not None and content_length > room:
-            raise TooLarge(f"the chunk would pass the declared Upload-Length by {content_length - room} bytes")
+            raise TooLarge(gettext("the chunk would pass the declared Upload-Length by %(excess)s bytes")
+                           % {"excess": content_length - room})
         expected = _parse_checksum(checksum) if checksum else None
         if expected is None:
             written = _copy(stream, handle, room)
@@ -94,7 +98,7 @@ def upload_append(*, upload: Upload, offset: int, stream, content_length: int | 
             digest = hashlib.sha256(staged.read_bytes()).digest()
             if digest != expected:
                 staged.unlink()
-                raise ChecksumMismatch("the chunk's sha256 does not match Upload-Checksum")
+                raise ChecksumMismatch(gettext("the chunk's sha256 does not match Upload-Checksum"))
             with open(staged, "rb") as part:
                 while block := part.read(BLOCK):
                     handle.write(block)
@@ -123,11 +127,11 @@ def _copy(stream, handle, limit: int) -> int:
 def _parse_checksum(header: str) -> bytes:
     algorithm, _, value = header.strip().partition(" ")
     if algorithm.lower() != "sha256":
-        raise ServiceError("Upload-Checksum algorithm must be sha256")
+        raise ServiceError(gettext("Upload-Checksum algorithm must be sha256"))
     try:
         return base64.b64decode(value, validate=True)
     except binascii.Error:
-        raise ServiceError("Upload-Checksum value is not base64") from None
+        raise ServiceError(gettext("Upload-Checksum value is not base64")) from None
 
 
 def upload_finish(*, upload: Upload):

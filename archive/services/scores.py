@@ -6,6 +6,7 @@ import re
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext
 
 from ..access import is_member
 from ..models import Recording, Score
@@ -18,11 +19,11 @@ EXTENSIONS = {"musicxml": "musicxml", "midi": "mid", "abc": "abc", "kern": "krn"
 
 def score_attach(*, recording: Recording, user, data: bytes, name: str, title: str = "") -> Score:
     if not is_member(user=user, community_id=recording.community_id):
-        raise NotAllowed("only members of the recording's community may attach scores")
+        raise NotAllowed(gettext("only members of the recording's community may attach scores"))
     if len(data) > MAX_SCORE_BYTES:
-        raise ServiceError("a score may be at most 5 MB", field="file")
+        raise ServiceError(gettext("a score may be at most 5 MB"), field="file")
     if re.search(r"[/\\\x00-\x1f]", name or ""):
-        raise ServiceError("the file name may not hold path separators or control characters", field="file")
+        raise ServiceError(gettext("the file name may not hold path separators or control characters"), field="file")
     try:
         fmt, notes = read_score(data, name)
     except ScoreError as exc:

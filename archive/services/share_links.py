@@ -8,6 +8,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..access import is_steward
 from ..models import Recording, ShareLink, ShareLinkUse
@@ -28,14 +29,14 @@ def _hash(token: str) -> str:
 def share_link_create(*, recording: Recording, user, until: date, person: str = "", note: str = "") -> tuple[ShareLink, str]:
     """Returns the link and its token (shown once; only its hash is kept)."""
     if not is_steward(user=user, community_id=recording.community_id):
-        raise NotAllowed("only the community's stewards may share a recording")
+        raise NotAllowed(gettext("only the community's stewards may share a recording"))
     if until < timezone.localdate():
-        raise ServiceError("the link must last until today or later", field="until")
+        raise ServiceError(gettext("the link must last until today or later"), field="until")
     named = None
     if person:
         named = get_user_model().objects.filter(username=person).first()
         if named is None:
-            raise ServiceError(f"no user called {person!r}", field="person")
+            raise ServiceError(gettext("no user called '%(name)s'") % {"name": person}, field="person")
     token = secrets.token_urlsafe(24)
     link = ShareLink.objects.create(recording=recording, token_hash=_hash(token), person=named, until=until,
                                     note=note[:300], created_by=user)
@@ -44,7 +45,7 @@ def share_link_create(*, recording: Recording, user, until: date, person: str = 
 
 def share_link_revoke(*, link: ShareLink, user) -> ShareLink:
     if not is_steward(user=user, community_id=link.recording.community_id):
-        raise NotAllowed("only the community's stewards may revoke a share link")
+        raise NotAllowed(gettext("only the community's stewards may revoke a share link"))
     with transaction.atomic():
         locked = ShareLink.objects.select_for_update().get(pk=link.pk)
         if locked.revoked_at is None:
@@ -61,7 +62,7 @@ def share_link_open(*, token: str, request) -> ShareLink:
     """Check the link for this user, log the use, and keep it in the session."""
     link = ShareLink.objects.select_related("recording", "person").filter(token_hash=_hash(token)).first()
     if link is None:
-        raise LinkGone("this share link does not exist")
+        raise LinkGone(gettext("this share link does not exist"))
     user = request.user if request.user.is_authenticated else None
 
     def refuse(error: ServiceError, why: str):

@@ -123,7 +123,7 @@ def search_page(request):
     try:
         found = run_search(request, params)
     except ValidationError as exc:
-        return render(request, "archive/search.html", {"q": q, "error": f"Check the filters: {exc.detail}",
+        return render(request, "archive/search.html", {"q": q, "error": _("Check the filters: %(detail)s") % {"detail": exc.detail},
                                                        "hits": [], "facets": {}, "count": 0})
     page = found["hits"][:100]
     recordings = Recording.objects.select_related("tradition", "community").in_bulk([h["recording"] for h in page])
@@ -161,7 +161,7 @@ def recording_upload(request, pk):
     """The resumable upload page (tus-js-client), for members of the recording's community."""
     recording = get_object_or_404(recording_list_visible(user=request.user), pk=pk)
     if not is_member(user=request.user, community_id=recording.community_id):
-        raise PermissionDenied("only members of the recording's community may add its audio")
+        raise PermissionDenied(_("only members of the recording's community may add its audio"))
     return render(request, "archive/upload.html", {
         "recording": recording,
         "master": recording.files.filter(role="master").first(),
@@ -174,7 +174,7 @@ def recording_upload(request, pk):
 def dashboard_ingest(request):
     """A steward sends a CSV manifest; a worker ingests the files it names from the drop folder."""
     if not (request.user.is_staff or communities_stewarded(user=request.user)):
-        raise PermissionDenied("only stewards may ingest manifests")
+        raise PermissionDenied(_("only stewards may ingest manifests"))
     if request.method == "POST":
         manifest = request.FILES.get("manifest")
         if manifest is None or not manifest.name.lower().endswith(".csv") or manifest.size > 5 * 1024 * 1024:

@@ -1,5 +1,6 @@
 """JSON shapes of style models and study examples, and the generate request."""
 from django.urls import reverse
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from ..models import StudyExample, StyleModel
@@ -46,7 +47,7 @@ class GenerateRequest(serializers.Serializer):
 
     def validate_range(self, value):
         if value is not None and value[0] >= value[1]:
-            raise serializers.ValidationError("low must be below high")
+            raise serializers.ValidationError(gettext("low must be below high"))
         return value
 
 

@@ -1,6 +1,7 @@
 """/api/style-models/ and /api/examples/: thin adapters over the generation services."""
 from django.db.models import Q
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -43,7 +44,7 @@ class StyleModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             q |= Q(pk=key)
         tradition = Tradition.objects.filter(q).first()
         if tradition is None:
-            raise ServiceError("no such tradition", field="tradition")
+            raise ServiceError(gettext("no such tradition"), field="tradition")
         model = style_model_create(user=request.user, tradition=tradition)
         return Response(StyleModelSerializer(model).data, status=status.HTTP_202_ACCEPTED)
 

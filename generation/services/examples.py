@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext
 
 from archive.services.errors import Conflict, ServiceError
 from generation.ml import render
@@ -58,7 +59,7 @@ class Request:
 
 def generation_start(*, model: StyleModel, user, request: Request):
     if model.status != StyleModel.Status.READY:
-        raise Conflict(f"this model is {model.status}: only a ready model generates examples")
+        raise Conflict(gettext("this model is %(status)s: only a ready model generates examples") % {"status": model.status})
     constraints_for(model, request, index=0)  # refuse what cannot be met before queueing anything
     with transaction.atomic():
         return job_create(kind="generation.generate", target=model, params=request.as_dict(), user=user)
@@ -69,12 +70,12 @@ def constraints_for(model: StyleModel, request: Request, *, index: int) -> Const
     size = pitch_set.size
     for name, degree in (("start_degree", request.start_degree), ("end_degree", request.end_degree)):
         if degree is not None and not 0 <= degree < size:
-            raise ServiceError(f"the pitch set has degrees 0 to {size - 1}", field=name)
+            raise ServiceError(gettext("the pitch set has degrees 0 to %(last)s") % {"last": size - 1}, field=name)
     low = high = None
     if request.range_cents:
         lo_cents, hi_cents = request.range_cents
         if hi_cents - lo_cents < 100:
-            raise ServiceError("the range must span at least 100 cents", field="range")
+            raise ServiceError(gettext("the range must span at least 100 cents"), field="range")
         low = _step_at_or_above(pitch_set, lo_cents)
         high = _step_at_or_below(pitch_set, hi_cents)
     level = DIFFICULTY[request.difficulty]
@@ -114,7 +115,7 @@ def _load(model: StyleModel):
 def examples_generate(*, model: StyleModel, job, report=lambda p, m="": None) -> dict:
     """Make the job's examples; a redelivered job keeps the ones already made."""
     if model.status != StyleModel.Status.READY:
-        raise ServiceError(f"this model is {model.status}: only a ready model generates examples")
+        raise ServiceError(gettext("this model is %(status)s: only a ready model generates examples") % {"status": model.status})
     request = Request.from_params(job.params)
     vocab, predictor = _load(model)
     pitch_set = PitchSet(tuple(model.pitch_set))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from archive.analysis.export import midi_number
 from archive.models import RecordingFile, Score, Tradition
@@ -35,7 +36,7 @@ MERGE_CENTS = 50.0
 def style_model_create(*, user, tradition: Tradition) -> StyleModel:
     """Freeze the training set this user may see and send the training job."""
     if user is None or not user.is_authenticated:
-        raise ServiceError("sign in to train a style model")
+        raise ServiceError(gettext("sign in to train a style model"))
     recordings = list(trainable_recordings(user=user, tradition=tradition).select_related("community"))
     sources = []
     for recording in recordings:
@@ -57,8 +58,8 @@ def style_model_create(*, user, tradition: Tradition) -> StyleModel:
                           tempo_bpm=analysis.tempo_bpm, pitch_set=analysis.summary.get("pitch_set", []))
         sources.append(source)
     if not sources:
-        raise ServiceError("no recordings of this tradition may be learned from: none is published, analysed and "
-                           "consented to training among those you may see", field="tradition")
+        raise ServiceError(gettext("no recordings of this tradition may be learned from: none is published, analysed and "
+                                   "consented to training among those you may see"), field="tradition")
     by_community: dict[str, dict] = {}
     for recording in recordings:
         entry = by_community.setdefault(str(recording.community_id), {
@@ -184,7 +185,7 @@ def _frozen(name: str, sha256: str, what: str) -> bytes:
     with default_storage.open(name, "rb") as handle:
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != sha256:
-        raise ServiceError(f"{what} changed after the training set was frozen")
+        raise ServiceError(gettext("%(what)s changed after the training set was frozen") % {"what": what})
     return data
 
 

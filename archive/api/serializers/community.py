@@ -1,4 +1,5 @@
 """Communities, members, protocols, traditions and collections."""
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from ...models import Collection, Community, Membership, Protocol, Tradition
@@ -44,7 +45,7 @@ class ProtocolInput(serializers.Serializer):
     def validate_translations(self, value):
         for language, fields in value.items():
             if not (2 <= len(language) <= 8) or set(fields) - {"name", "description"}:
-                raise serializers.ValidationError("a language code maps to a name and/or a description")
+                raise serializers.ValidationError(gettext("a language code maps to a name and/or a description"))
         return value
 
 

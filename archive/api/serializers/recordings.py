@@ -1,4 +1,5 @@
 """Recording shapes: what the API returns, and what it accepts to create or change one."""
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from ...dates import parse_partial_date
@@ -117,7 +118,7 @@ class RecordingInput(serializers.Serializer):
         known = set(Label.objects.filter(code__in=value).values_list("code", flat=True))
         unknown = [code for code in value if code not in known]
         if unknown:
-            raise serializers.ValidationError(f"unknown label(s): {', '.join(unknown)}")
+            raise serializers.ValidationError(gettext("unknown label(s): %(codes)s") % {"codes": ", ".join(unknown)})
         return list(dict.fromkeys(value))
 
     def validate(self, attrs):

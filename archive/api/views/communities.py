@@ -1,4 +1,5 @@
 """/api/communities/, members and protocols; /api/traditions/; /api/collections/."""
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -50,7 +51,7 @@ class CommunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """Members and roles: stewards and staff only (a membership list is the community's business)."""
         community = self.get_object()
         if not is_steward(user=request.user, community_id=community.pk):
-            raise PermissionDenied("only the community's stewards may see or change its members")
+            raise PermissionDenied(gettext("only the community's stewards may see or change its members"))
         if request.method == "POST":
             body = MemberSerializer(data=request.data)
             body.is_valid(raise_exception=True)
@@ -96,10 +97,10 @@ class TraditionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def perform_create(self, serializer):
         viewer = viewer_for(self.request.user)
         if not (viewer.is_staff or viewer.steward_of):
-            raise PermissionDenied("only stewards and staff may add traditions")
+            raise PermissionDenied(gettext("only stewards and staff may add traditions"))
         communities = serializer.validated_data.get("communities", [])
         if not viewer.is_staff and any(c.pk not in viewer.steward_of for c in communities):
-            raise PermissionDenied("you may name as custodians only communities you steward")
+            raise PermissionDenied(gettext("you may name as custodians only communities you steward"))
         from django.utils.text import slugify
 
         slug = serializer.validated_data.get("slug") or slugify(serializer.validated_data["name"], allow_unicode=True)
@@ -110,7 +111,7 @@ class TraditionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         viewer = viewer_for(self.request.user)
         custodians = {c.pk for c in tradition.communities.all()}
         if not (viewer.is_staff or custodians & viewer.steward_of):
-            raise PermissionDenied("only stewards of a custodial community may change a tradition")
+            raise PermissionDenied(gettext("only stewards of a custodial community may change a tradition"))
         serializer.save()
 
 
@@ -125,7 +126,7 @@ class CollectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 
     def _require_steward(self, community: Community):
         if not is_steward(user=self.request.user, community_id=community.pk):
-            raise PermissionDenied("only the community's stewards may curate its collections")
+            raise PermissionDenied(gettext("only the community's stewards may curate its collections"))
 
     def perform_create(self, serializer):
         self._require_steward(serializer.validated_data["community"])

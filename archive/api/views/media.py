@@ -3,13 +3,14 @@
 from pathlib import Path
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from ...access import may_download_master, recordings_audible, viewer_for
+from ...access import may_download_master, recordings_audible, recordings_visible, viewer_for
 from ...analysis.export import notes_to_midi, notes_to_musicxml
 from ...analysis.notes import Note
 from ...models import Analysis, RecordingFile
@@ -96,7 +97,7 @@ class RecordingMediaMixin:
             return Response({"detail": "file: the file is larger than this archive accepts", "code": "too_large"},
                             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         if upload is None:
-            raise ServiceError("send the audio as the multipart field 'file'", field="file")
+            raise ServiceError(gettext("send the audio as the multipart field 'file'"), field="file")
         try:
             row, job = recording_attach_master(
                 recording=recording, path=Path(upload.temporary_file_path()), original_name=upload.name,
@@ -107,9 +108,12 @@ class RecordingMediaMixin:
         return Response(upload_result(row, job), status=status.HTTP_201_CREATED)
 
     def _audible(self, request):
-        recording = self.get_object()
-        if not recordings_audible(user=request.user).filter(pk=recording.pk).exists():
-            raise PermissionDenied("the community keeps this audio under its own protocol; you may ask for access")
+        """The bare row (no prefetched relations: a player asks for many ranges). Hidden and missing
+        answer alike (404); visible but not audible, 403."""
+        recording = recordings_audible(user=request.user).filter(pk=self.recording_pk()).first()
+        if recording is None:
+            self.get_object(recordings_visible(user=request.user))  # 404 when the record is hidden too
+            raise PermissionDenied(gettext("the community keeps this audio under its own protocol; you may ask for access"))
         return recording
 
     @extend_schema(parameters=[OpenApiParameter("original", bool, description="the preservation master (members)")],
@@ -120,7 +124,7 @@ class RecordingMediaMixin:
         recording = self._audible(request)
         if request.query_params.get("original") in ("1", "true"):
             if not may_download_master(user=request.user, recording=recording):
-                raise PermissionDenied("the preservation master is for the community's members")
+                raise PermissionDenied(gettext("the preservation master is for the community's members"))
             role = RecordingFile.Role.MASTER
         else:
             role = RecordingFile.Role.ACCESS
@@ -152,7 +156,7 @@ class RecordingMediaMixin:
         try:
             max_points = max(10, min(100_000, int(request.query_params.get("max_points", 4000))))
         except ValueError:
-            raise ServiceError("max_points must be a whole number", field="max_points") from None
+            raise ServiceError(gettext("max_points must be a whole number"), field="max_points") from None
         return Response(pitch_contour(analysis, max_points=max_points))
 
     @extend_schema(responses={(200, "application/json"): list})
@@ -199,9 +203,9 @@ class RecordingMediaMixin:
             recording = self.get_object()
             upload = request.FILES.get("file")
             if upload is None:
-                raise ServiceError("send the score as the multipart field 'file'", field="file")
+                raise ServiceError(gettext("send the score as the multipart field 'file'"), field="file")
             if upload.size > 5 * 1024 * 1024:
-                raise ServiceError("a score may be at most 5 MB", field="file")
+                raise ServiceError(gettext("a score may be at most 5 MB"), field="file")
             score = score_attach(recording=recording, user=request.user, data=upload.read(), name=upload.name,
                                  title=str(request.data.get("title", "")))
             return Response(_score_json(score), status=status.HTTP_201_CREATED)

@@ -1,5 +1,8 @@
 """/api/recordings/ and what hangs off one recording."""
+import uuid
+
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -38,8 +41,14 @@ class RecordingViewSet(RecordingMediaMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return recording_list_visible(user=self.request.user)
 
-    def get_object(self):
-        recording = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+    def recording_pk(self) -> uuid.UUID:
+        try:
+            return uuid.UUID(str(self.kwargs["pk"]))
+        except ValueError:
+            raise Http404 from None  # names nothing, like an id that does not exist
+
+    def get_object(self, queryset=None):
+        recording = (self.get_queryset() if queryset is None else queryset).filter(pk=self.recording_pk()).first()
         if recording is None:
             raise Http404
         return recording
@@ -118,7 +127,7 @@ class RecordingViewSet(RecordingMediaMixin, viewsets.GenericViewSet):
         try:
             limit = max(1, min(100, int(request.query_params.get("limit", 10))))
         except ValueError:
-            raise ServiceError("limit must be a whole number", field="limit") from None
+            raise ServiceError(gettext("limit must be a whole number"), field="limit") from None
         pairs = similar_recordings(user=request.user, recording=recording, limit=limit)
         found = self.get_queryset().in_bulk([pk for pk, _ in pairs])
         items = [found[pk] for pk, _ in pairs if pk in found]
@@ -170,7 +179,7 @@ class RecordingViewSet(RecordingMediaMixin, viewsets.GenericViewSet):
         recording = self.get_object()
         upload = request.FILES.get("file")
         if upload is None or upload.size > 5 * 1024 * 1024:
-            raise ServiceError("send a WebVTT or SRT file of at most 5 MB as 'file'", field="file")
+            raise ServiceError(gettext("send a WebVTT or SRT file of at most 5 MB as 'file'"), field="file")
         protocol = (ProtocolLevel.PUBLIC, None)
         if request.data.get("protocol"):
             field = ProtocolField(level_attr="protocol", custom_attr="custom_protocol")

@@ -2,6 +2,7 @@
 checksum with sha256). Metadata: recording (its id), filename, optional sha256 of the whole file."""
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -69,7 +70,7 @@ class UploadCreate(TusBase):
         try:
             length = int(request.headers.get("Upload-Length", ""))
         except ValueError:
-            raise ServiceError("send Upload-Length as a whole number of bytes") from None
+            raise ServiceError(gettext("send Upload-Length as a whole number of bytes")) from None
         metadata = resumable.parse_metadata(request.headers.get("Upload-Metadata", ""))
         recording = recording_visible_or_none(user=request.user, pk=metadata.get("recording"))
         if recording is None:
@@ -105,7 +106,7 @@ class UploadDetail(TusBase):
         try:
             offset = int(request.headers.get("Upload-Offset", ""))
         except ValueError:
-            raise ServiceError("send Upload-Offset as a whole number of bytes") from None
+            raise ServiceError(gettext("send Upload-Offset as a whole number of bytes")) from None
         length = request.META.get("CONTENT_LENGTH")
         new_offset = resumable.upload_append(upload=upload, offset=offset, stream=request._request,
                                              content_length=int(length) if length else None,
