@@ -31,6 +31,7 @@ from django.utils import timezone
 log = logging.getLogger(__name__)
 
 GENERATION_KEY = "catalogue:generation"
+VECTORS_KEY = "catalogue:vectors"  # the analyses' feature vectors (archive/search/similar.py)
 CACHED_VIEWS = frozenset({"home", "browse", "search", "tradition", "community", "collection", "recording",
                           "api-search"})
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
@@ -39,6 +40,7 @@ PLACEHOLDER = b"\x00csrf\x00"
 
 WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 CATALOGUE_TABLE = re.compile(r'(?<![\w.])"?(archive|generation)_(?!upload\b|sharelinkuse\b)')
+ANALYSIS_TABLE = re.compile(r'(?<![\w.])"?archive_analysis\b')
 
 
 _last_warning = 0.0
@@ -54,31 +56,49 @@ def _warn(message: str) -> None:
 
 # --- the generation ---------------------------------------------------------------------------
 
-def catalogue_generation() -> str:
+def generation(key: str = GENERATION_KEY) -> str:
     """The current generation; a fresh random one when the cache has none (never reused, so an
-    evicted generation key cannot bring back pages of an older state)."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+    evicted generation key cannot bring back pages of an older state). Raises when the cache is
+    unreachable."""
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        value = cache.get(key)
+    return value
+
+
+def catalogue_generation() -> str:
+    return generation(GENERATION_KEY)
+
+
+def _advance(key: str) -> None:
+    try:
+        cache.set(key, uuid.uuid4().hex, None)
+    except Exception:  # the cache is down: its pages are unreachable too, and they expire
+        _warn("could not advance a generation")
 
 
 def catalogue_changed() -> None:
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-    except Exception:  # the cache is down: its pages are unreachable too, and they expire
-        _warn("could not advance the catalogue generation")
+    _advance(GENERATION_KEY)
+
+
+def vectors_changed() -> None:
+    _advance(VECTORS_KEY)
+
+
+def _once_committed(connection, callback) -> None:
+    if not connection.in_atomic_block:
+        callback()
+    elif not any(registered is callback for _, registered, _ in connection.run_on_commit):
+        connection.on_commit(callback)  # once per transaction, when it is visible to others
 
 
 def _watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if WRITE.match(sql) and CATALOGUE_TABLE.search(sql):
-        connection = context["connection"]
-        if not connection.in_atomic_block:
-            catalogue_changed()
-        elif not any(callback is catalogue_changed for _, callback, _ in connection.run_on_commit):
-            connection.on_commit(catalogue_changed)  # once per transaction, when it is visible to others
+        _once_committed(context["connection"], catalogue_changed)
+        if ANALYSIS_TABLE.search(sql):
+            _once_committed(context["connection"], vectors_changed)
     return result
 
 

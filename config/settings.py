@@ -130,6 +130,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
                       "KEY_PREFIX": "songkeeper",
                       "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 PAGE_CACHE_SECONDS = int(os.environ.get("SONGKEEPER_PAGE_CACHE_SECONDS", "30"))
+SIMILAR_VECTORS_CACHED = True  # archive/search/similar.py keeps the feature matrix between requests
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

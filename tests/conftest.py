@@ -131,8 +131,9 @@ def page(browser, live_server, console_errors):
 def _no_page_cache(settings):
     """Most tests write inside a transaction that is never committed, so the page cache's generation
     (advanced on commit) would not move between their requests: it is off here and tested, with real
-    commits, in test_page_cache.py."""
+    commits, in test_page_cache.py; so is the similar-recordings matrix (tested in test_search.py)."""
     settings.PAGE_CACHE_SECONDS = 0
+    settings.SIMILAR_VECTORS_CACHED = False
 
 
 @pytest.fixture(autouse=True)

@@ -122,3 +122,21 @@ def test_similar_recordings_skip_hidden_neighbours_and_still_fill_the_list():
     assert [r["title"] for r in inside["results"]] == [f"hidden {i}" for i in range(5)]
     hidden = f.make_recording(community, record_protocol="community")
     assert client().get(f"/api/recordings/{hidden.pk}/similar/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_feature_matrix_follows_new_and_withdrawn_analyses(settings):
+    """The similar-recordings matrix is kept between requests (SIMILAR_VECTORS_CACHED), and a
+    committed write to the analyses makes the next request read it afresh."""
+    settings.SIMILAR_VECTORS_CACHED = True
+    community = f.make_community()
+    source = f.make_recording(community, title="source")
+    _analysed(source, [1, 0, 0, 0])
+    _analysed(f.make_recording(community, title="far"), [0, 1, 0, 0])
+    assert [r["title"] for r in client().get(f"/api/recordings/{source.pk}/similar/").json()["results"]] == ["far"]
+    near = f.make_recording(community, title="near")
+    _analysed(near, [1, 0.1, 0, 0])
+    titles = [r["title"] for r in client().get(f"/api/recordings/{source.pk}/similar/").json()["results"]]
+    assert titles == ["near", "far"]
+    Analysis.objects.filter(recording=near).delete()
+    assert [r["title"] for r in client().get(f"/api/recordings/{source.pk}/similar/").json()["results"]] == ["far"]

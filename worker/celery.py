@@ -24,3 +24,5 @@ def _schedule(sender, **kwargs):
                              name="rebuild search documents still marked dirty")
     sender.add_periodic_task(24 * 3600.0, sender.signature("worker.tasks.fixity_sweep"),
                              name="re-check a day's share of the masters")
+    sender.add_periodic_task(24 * 3600.0, sender.signature("worker.tasks.statistics_refresh"),
+                             name="refresh the query planner's statistics")

@@ -68,6 +68,14 @@ def fixity_sweep():
         job_create(kind="preservation.fixity", params={"spread": True})
 
 
+@shared_task(name="worker.tasks.statistics_refresh", ignore_result=True)
+def statistics_refresh():
+    """Beat, daily: the query planner's table statistics (archive/search/statistics.py)."""
+    from archive.search.statistics import statistics_refresh as refresh
+
+    return refresh()
+
+
 @shared_task(name="worker.tasks.search_sweep", ignore_result=True)
 def search_sweep():
     """Beat: rebuild the search documents of recordings still marked dirty (a missed rebuild)."""

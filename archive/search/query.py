@@ -1,9 +1,13 @@
 """Running a search: the caller's visible recordings, filtered, matched term by term in their
 folded documents, ranked, with annotation hits at their moment and facet counts over the
 matches only (a facet never counts what the caller may not see)."""
+import json
+import uuid
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from ..access import annotations_visible, recordings_visible
 from ..models import Analysis, RecordingFile, SearchDocument
@@ -13,11 +17,60 @@ from .normalize import query_terms
 
 WEIGHT = {SearchDocument.Kind.TITLE: 5, SearchDocument.Kind.RECORD: 2, SearchDocument.Kind.NARRATIVE: 1,
           SearchDocument.Kind.ANNOTATION: 1}
-MAX_DOCS = 5000
+MAX_DOCS = 5000  # hits of one kind per query
+CANDIDATES = 20000  # index matches checked for visibility in Python before the database joins instead
+FTS = "archive_searchdocument_fts"  # migration 0014
+
+
+def _matching(term: str) -> Q:
+    """Documents whose folded text holds ``term``, answered from the trigram index: FTS5 on
+    SQLite (a quoted phrase there is a substring match), pg_trgm's GIN index behind LIKE on
+    PostgreSQL. Under three characters (one or two CJK characters, say) no trigram exists and
+    both scan."""
+    if connection.vendor == "sqlite" and len(term) >= 3:
+        phrase = '"' + term.replace('"', '""') + '"'
+        return Q(pk__in=RawSQL(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [phrase]))
+    return Q(folded__contains=term)
+
+
+def _term_docs(term: str, recordings) -> list[tuple]:
+    """(doc, recording, kind) of the records and titles holding ``term``. Straight from the index
+    when the term is rare enough (visibility is then checked on the few recordings it names); a
+    term too common for that is joined with what the caller may see by the database."""
+    docs = SearchDocument.objects.exclude(kind=SearchDocument.Kind.ANNOTATION).filter(_matching(term))
+    if not _common(docs):
+        return list(docs.values_list("pk", "recording_id", "kind"))
+    return list(docs.filter(recording__in=recordings.values("pk")).values_list("pk", "recording_id", "kind")[:MAX_DOCS])
+
+
+def _common(docs) -> bool:
+    """More matches than are worth checking one by one (counted from the index, no rows read)."""
+    return docs.values("pk")[:CANDIDATES + 1].count() > CANDIDATES
+
+
+def _annotation_docs(terms: list[str], recordings, user) -> list[tuple]:
+    """(doc, recording, annotation, start) of the annotations holding every term that the caller
+    may see (the recording visible and filtered, the annotation's own protocol admitting them)."""
+    docs = SearchDocument.objects.filter(kind=SearchDocument.Kind.ANNOTATION)
+    for term in terms:
+        docs = docs.filter(_matching(term))
+    fields = ("pk", "recording_id", "annotation_id", "start")
+    if _common(docs):
+        return list(docs.filter(recording__in=recordings.values("pk"),
+                                annotation__in=annotations_visible(user=user).values("pk")).values_list(*fields)[:MAX_DOCS])
+    rows = list(docs.values_list(*fields))
+    if not rows:
+        return []
+    seen = set(recordings.filter(pk__in=id_set({r[1] for r in rows})).values_list("pk", flat=True))
+    allowed = set(annotations_visible(user=user).filter(pk__in=id_set({r[2] for r in rows if r[1] in seen}))
+                  .values_list("pk", flat=True))
+    return [r for r in rows if r[2] in allowed][:MAX_DOCS]
 
 
 def search(*, user, query: str, recordings=None) -> dict:
-    """``recordings``: the visible recordings after the caller's filters (default: all visible)."""
+    """``recordings``: the visible recordings after the caller's filters (default: all visible).
+    Hits carry the id of the document that matched best; ``with_snippets`` cuts snippets for the
+    hits a page shows (only those documents' texts are read)."""
     search_reindex_dirty(limit=200)  # anything whose rebuild was missed
     recordings = recordings if recordings is not None else recordings_visible(user=user)
     terms = query_terms(query)
@@ -25,36 +78,44 @@ def search(*, user, query: str, recordings=None) -> dict:
         ids = list(recordings.order_by("title").values_list("pk", flat=True))
         return {"terms": [], "recording_ids": ids, "hits": [{"type": "recording", "recording": pk, "score": 0}
                                                            for pk in ids]}
-    base = SearchDocument.objects.filter(recording__in=recordings.values("pk"))
     scores: dict = defaultdict(int)
-    matched = None
     best_doc: dict = {}
-    for term in terms:
-        docs = list(base.exclude(kind=SearchDocument.Kind.ANNOTATION).filter(folded__contains=term)
-                    .values("recording_id", "kind", "text")[:MAX_DOCS])
-        ids = {d["recording_id"] for d in docs}
-        matched = ids if matched is None else matched & ids
-        for d in docs:
-            weight = WEIGHT[d["kind"]]
-            if weight > scores.get((d["recording_id"], term), 0):
-                scores[(d["recording_id"], term)] = weight
-                if weight >= WEIGHT.get(best_doc.get(d["recording_id"], {}).get("kind"), 0):
-                    best_doc[d["recording_id"]] = d
-    hits = []
-    for pk in matched or set():
-        score = sum(scores[(pk, t)] for t in terms)
-        hits.append({"type": "recording", "recording": pk, "score": score,
-                     "snippet": snippet(best_doc[pk]["text"], terms)})
-    notes = base.filter(kind=SearchDocument.Kind.ANNOTATION,
-                        annotation__in=annotations_visible(user=user).values("pk"))
-    for term in terms:
-        notes = notes.filter(folded__contains=term)
-    for doc in notes.values("recording_id", "annotation_id", "start", "text")[:MAX_DOCS]:
-        hits.append({"type": "annotation", "recording": doc["recording_id"], "annotation": doc["annotation_id"],
-                     "start": doc["start"], "score": len(terms), "snippet": snippet(doc["text"], terms)})
+    per_term = [_term_docs(term, recordings) for term in terms]
+    matched = set.intersection(*({recording_id for _, recording_id, _ in rows} for rows in per_term))
+    matched = set(recordings.filter(pk__in=id_set(matched)).values_list("pk", flat=True)) if matched else set()
+    for term, rows in zip(terms, per_term, strict=True):
+        for doc_id, recording_id, kind in rows:
+            if recording_id not in matched:
+                continue
+            weight = WEIGHT[kind]
+            if weight > scores.get((recording_id, term), 0):
+                scores[(recording_id, term)] = weight
+                if weight >= best_doc.get(recording_id, (0, None))[0]:
+                    best_doc[recording_id] = (weight, doc_id)
+    hits = [{"type": "recording", "recording": pk, "score": sum(scores[(pk, t)] for t in terms),
+             "doc": best_doc[pk][1]} for pk in matched]
+    for doc_id, recording_id, annotation_id, start in _annotation_docs(terms, recordings, user):
+        hits.append({"type": "annotation", "recording": recording_id, "annotation": annotation_id,
+                     "start": start, "score": len(terms), "doc": doc_id})
     hits.sort(key=lambda h: (-h["score"], h["type"] != "recording", h.get("start") or 0))
     ids = list(dict.fromkeys(h["recording"] for h in hits))
     return {"terms": terms, "recording_ids": ids, "hits": hits}
+
+
+def id_set(ids) -> RawSQL:
+    """Many recording ids as one query parameter (a JSON array on SQLite, an array on PostgreSQL):
+    a list of 100,000 would pass both databases' limits on parameters."""
+    ids = [pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk)) for pk in ids]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::uuid[])", [ids])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps([pk.hex for pk in ids])])
+
+
+def with_snippets(hits: list[dict], terms: list[str]) -> list[dict]:
+    """The hits of one page with their highlighted snippets."""
+    texts = dict(SearchDocument.objects.filter(pk__in=[h["doc"] for h in hits if "doc" in h])
+                 .values_list("pk", "text"))
+    return [{**h, "snippet": snippet(texts.get(h["doc"], ""), terms)} if "doc" in h else h for h in hits]
 
 
 def facets(*, user, recording_ids) -> dict:
@@ -62,7 +123,7 @@ def facets(*, user, recording_ids) -> dict:
     from ..analysis import ANALYSER, VERSION
     from ..models import Recording
 
-    qs = Recording.objects.filter(pk__in=list(recording_ids))
+    qs = Recording.objects.filter(pk__in=id_set(recording_ids))
 
     def count(field, label_field=None):
         rows = qs.exclude(**{f"{field}__isnull": True}).values(field, *( [label_field] if label_field else [])) \

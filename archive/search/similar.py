@@ -1,23 +1,74 @@
-"""Nearest recordings by the analysis feature vector (cosine), among those the caller may see:
-hidden neighbours are left out before ranking, so the caller still gets ``limit`` results."""
+"""Nearest recordings by the analysis feature vector (cosine), among those the caller may see.
+
+Every current analysis's vector is held in memory, normalised, as one matrix per process; it is
+reloaded when the analyses change (a generation every write to them advances), so a query is one
+matrix product instead of reading and parsing every vector. Access is never cached: candidates
+are checked against what the caller may see in ranked batches, so hidden neighbours are left
+out before ranking and the caller still gets ``limit`` results."""
+import threading
+
 import numpy as np
+from django.conf import settings
+from django.db.models import Count, Max
 
 from ..access import recordings_visible
 from ..analysis import ANALYSER, VERSION
 from ..models import Analysis
+from ..page_cache import VECTORS_KEY, generation
+
+_lock = threading.Lock()
+_cache: dict = {"key": None, "ids": [], "rows": {}, "matrix": np.zeros((0, 0), dtype=np.float32)}
+
+
+def _current():
+    return Analysis.objects.filter(analyser=ANALYSER, version=VERSION, status="ok").exclude(features__isnull=True)
+
+
+def _version():
+    """The vectors' generation, advanced by any committed write to the analyses (archive/page_cache.py);
+    without the cache, the analyses' count and latest times (a scan of the table)."""
+    if not settings.SIMILAR_VECTORS_CACHED:
+        return object()  # never equal: read afresh
+    try:
+        return generation(VECTORS_KEY)
+    except Exception:
+        stats = _current().aggregate(n=Count("pk"), last=Max("finished"), newest=Max("created"))
+        return (stats["n"], stats["last"], stats["newest"])
+
+
+def _vectors() -> tuple[list, dict, np.ndarray]:
+    """(recording ids, their row numbers, unit-length float32 rows), one row per recording."""
+    key = _version()
+    with _lock:
+        if _cache["key"] != key:
+            rows = list(_current().order_by("recording_id", "-created").values_list("recording_id", "features"))
+            ids, vectors, seen = [], [], set()
+            for recording_id, features in rows:
+                if recording_id not in seen and features:
+                    seen.add(recording_id)
+                    ids.append(recording_id)
+                    vectors.append(features)
+            matrix = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+            if len(matrix):
+                matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
+            _cache.update(key=key, ids=ids, rows={pk: i for i, pk in enumerate(ids)}, matrix=matrix)
+        return _cache["ids"], _cache["rows"], _cache["matrix"]
 
 
 def similar_recordings(*, user, recording, limit: int = 10) -> list[tuple[str, float]]:
-    source = Analysis.objects.filter(recording=recording, analyser=ANALYSER, version=VERSION, status="ok").first()
-    if source is None or not source.features:
-        return []
-    rows = list(Analysis.objects.filter(analyser=ANALYSER, version=VERSION, status="ok",
-                                        recording__in=recordings_visible(user=user).values("pk"))
-                .exclude(recording=recording).exclude(features__isnull=True).values_list("recording_id", "features"))
-    if not rows:
-        return []
-    matrix = np.asarray([f for _, f in rows], dtype=np.float32)
-    query = np.asarray(source.features, dtype=np.float32)
-    scores = matrix @ query / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(query) + 1e-12)
-    order = np.argsort(-scores)[:limit]
-    return [(rows[i][0], round(float(scores[i]), 4)) for i in order]
+    ids, rows, matrix = _vectors()
+    row = rows.get(recording.pk)
+    if row is None:
+        return []  # not analysed (yet)
+    scores = matrix @ matrix[row]
+    scores[row] = -np.inf
+    order = np.argsort(-scores)
+    visible = recordings_visible(user=user)
+    found: list[tuple[str, float]] = []
+    start, batch = 0, max(4 * limit, 50)
+    while len(found) < limit and start < len(order) - 1:
+        candidates = [ids[i] for i in order[start:start + batch] if scores[i] > -np.inf]
+        allowed = set(visible.filter(pk__in=candidates).values_list("pk", flat=True))
+        found += [(pk, round(float(scores[rows[pk]]), 4)) for pk in candidates if pk in allowed]
+        start, batch = start + batch, min(batch * 4, 5000)  # many hidden neighbours: look further, in bigger steps
+    return found[:limit]

@@ -117,6 +117,7 @@ def search_page(request):
 
     from ..api.views.search import hit_json, run_search
     from ..search.query import facets as facet_counts
+    from ..search.query import with_snippets
 
     params = request.GET.copy()
     q = params.get("q", "")
@@ -125,7 +126,7 @@ def search_page(request):
     except ValidationError as exc:
         return render(request, "archive/search.html", {"q": q, "error": _("Check the filters: %(detail)s") % {"detail": exc.detail},
                                                        "hits": [], "facets": {}, "count": 0})
-    page = found["hits"][:100]
+    page = with_snippets(found["hits"][:100], found["terms"])
     recordings = Recording.objects.select_related("tradition", "community").in_bulk([h["recording"] for h in page])
     names = {"tradition": "tradition", "community": "community", "instrument": "instrument", "language": "language",
              "country": "country", "decade": "decade", "label": "label", "has_audio": "has_audio",

@@ -1,5 +1,6 @@
 """/api/search/: full text plus the recording filters, hits with snippets and annotation
 moments, and facet counts over what the caller may see."""
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -7,7 +8,7 @@ from rest_framework.views import APIView
 
 from ...access import recordings_visible
 from ...models import Recording
-from ...search.query import facets, search
+from ...search.query import facets, search, with_snippets
 from ..filters import RecordingFilter
 
 
@@ -46,8 +47,8 @@ class SearchView(APIView):
         except ValueError:
             from ...services.errors import ServiceError
 
-            raise ServiceError("limit and offset must be whole numbers", field="limit") from None
-        page = found["hits"][offset:offset + limit]
+            raise ServiceError(gettext("limit and offset must be whole numbers"), field="limit") from None
+        page = with_snippets(found["hits"][offset:offset + limit], found["terms"])
         recordings = Recording.objects.select_related("tradition", "community").in_bulk([h["recording"] for h in page])
         return Response({
             "count": len(found["hits"]), "terms": found["terms"],

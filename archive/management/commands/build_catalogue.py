@@ -23,6 +23,7 @@ from archive.models import (
     Tradition,
 )
 from archive.search.normalize import fold
+from archive.search.statistics import statistics_refresh
 
 WORDS = ("song river mountain harvest wedding lament lullaby dance prayer evening morning boat sea village "
          "festival drum flute voice circle ancestors rain moon sun fire bird forest road bridge market").split()
@@ -91,4 +92,5 @@ class Command(BaseCommand):
                     for r, f in zip(recs, features, strict=True)])
             made += batch
             self.stdout.write(f"{made} of {count}")
+        statistics_refresh()  # the planner must know the new tables' shapes (archive/search/statistics.py)
         self.stdout.write(f"catalogue now holds {Recording.objects.count()} recordings")
