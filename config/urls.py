@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from archive.web.harvest import iiif_collection, iiif_recording, oai_pmh, recording_dublin_core
+from archive.web.harvest import iiif_collection, iiif_recording, iiif_viewer, oai_pmh, recording_dublin_core
 from worker.views import healthz
 
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("oai", oai_pmh, name="oai"),
     path("iiif/recordings/<uuid:pk>/manifest", iiif_recording, name="iiif-recording"),
+    path("iiif/recordings/<uuid:pk>/viewer", iiif_viewer, name="iiif-viewer"),
     path("iiif/collections/<uuid:pk>", iiif_collection, name="iiif-collection"),
     path("recordings/<uuid:pk>/dc.xml", recording_dublin_core, name="recording-dc"),
     path("", include("generation.web.urls")),

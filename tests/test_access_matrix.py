@@ -81,8 +81,9 @@ def test_every_endpoint_shows_exactly_what_the_protocols_allow(world, who):
         for sub in DETAIL_ENDPOINTS:
             status = api.get(f"/api/recordings/{rec.pk}/{sub}").status_code
             assert status == (200 if str(rec.pk) in expected else 404), (who, name, sub, status)
-        page = web.get(f"/recordings/{rec.pk}/").status_code
-        assert page == (200 if str(rec.pk) in expected else 404), (who, name, "page")
+        for url in (f"/recordings/{rec.pk}/", f"/iiif/recordings/{rec.pk}/manifest", f"/iiif/recordings/{rec.pk}/viewer"):
+            page = web.get(url).status_code
+            assert page == (200 if str(rec.pk) in expected else 404), (who, name, url)
 
     some = recordings["public"]
     tradition = api.get(f"/api/traditions/{some.tradition_id}/").json()

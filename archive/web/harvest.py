@@ -36,6 +36,23 @@ def iiif_recording(request, pk):
     return _iiif_response(recording_manifest(recording, user=request.user, site=_site(request)))
 
 
+def iiif_viewer(request, pk):
+    """The recording's manifest played in a IIIF AV viewer (Clover, vendored), as other archives'
+    viewers would: a check that the manifest is playable, and a page to send to those who use one."""
+    from django.http import Http404
+    from django.shortcuts import render
+
+    from ..access import recording_visible_or_none
+
+    recording = recording_visible_or_none(user=request.user, pk=pk)
+    if recording is None:
+        raise Http404
+    from django.urls import reverse
+
+    manifest = request.build_absolute_uri(reverse("iiif-recording", args=[recording.pk]))
+    return render(request, "archive/iiif_viewer.html", {"recording": recording, "manifest_url": manifest})
+
+
 def iiif_collection(request, pk):
     from django.shortcuts import get_object_or_404
 

@@ -1,0 +1,43 @@
+"""The recording's IIIF manifest played in a real IIIF AV viewer (Clover's web component,
+vendored under static/vendor) in chromium: the viewer reads the manifest from /iiif/, finds the
+audio painting annotation and plays our access copy; a hidden recording has no viewer page."""
+import pytest
+from playwright.sync_api import expect
+
+from archive.services.derivatives import recording_derive
+from archive.services.ingest import recording_attach_master
+from tests import factories as f
+from tests.audio import synth
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def test_clover_plays_the_manifest_audio(page, tmp_path, console_errors):
+    steward = f.make_user("viewer-steward")
+    community = f.make_community(stewards=[steward])
+    song = f.make_recording(community, title="Harbour song", record_protocol="public", media_protocol="public")
+    recording_attach_master(recording=song, path=synth.write(tmp_path / "a.wav", seconds=4.0), original_name="a.wav",
+                            user=steward)
+    recording_derive(recording=song)
+    hidden = f.make_recording(community, title="Stewards only", record_protocol="stewards")
+
+    page.goto(f"/iiif/recordings/{song.pk}/viewer")
+    media = page.locator("clover-viewer audio, clover-viewer video, audio, video").first
+    expect(media).to_be_attached(timeout=20000)
+    page.wait_for_function("""() => {
+        const el = document.querySelector('clover-viewer audio, clover-viewer video, audio, video');
+        return el && el.currentSrc && el.currentSrc.includes('/audio/') && el.readyState >= 1;
+    }""", timeout=20000)
+    duration = page.evaluate("""async () => {
+        const el = document.querySelector('clover-viewer audio, clover-viewer video, audio, video');
+        el.muted = true;
+        await el.play();
+        await new Promise(resolve => setTimeout(resolve, 700));
+        return {duration: el.duration, time: el.currentTime};
+    }""")
+    assert abs(duration["duration"] - 4.0) < 0.3 and duration["time"] > 0.2  # it plays the 4-second copy
+    expect(page.get_by_text("Harbour song").first).to_be_visible()
+
+    assert page.goto(f"/iiif/recordings/{hidden.pk}/viewer").status == 404
+    assert console_errors == ["console: Failed to load resource: the server responded with a status of 404 (Not Found)"]
+    console_errors.clear()  # that 404 was the point
