@@ -106,8 +106,8 @@ def id_set(ids) -> RawSQL:
     """Many recording ids as one query parameter (a JSON array on SQLite, an array on PostgreSQL):
     a list of 100,000 would pass both databases' limits on parameters."""
     ids = [pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk)) for pk in ids]
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::uuid[])", [ids])
+    if connection.vendor == "postgresql":  # an array literal: one string to send, not a list to adapt per query
+        return RawSQL("SELECT unnest(%s::uuid[])", ["{" + ",".join(str(pk) for pk in ids) + "}"])
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps([pk.hex for pk in ids])])
 
 

@@ -55,6 +55,14 @@ def _vectors() -> tuple[list, dict, np.ndarray]:
         return _cache["ids"], _cache["rows"], _cache["matrix"]
 
 
+def _ranked(scores: np.ndarray, head: int) -> np.ndarray:
+    """Indices of the ``head`` best scores, best first: a partition, then a sort of the head only."""
+    if head >= len(scores):
+        return np.argsort(-scores)
+    top = np.argpartition(-scores, head - 1)[:head]
+    return top[np.argsort(-scores[top])]
+
+
 def similar_recordings(*, user, recording, limit: int = 10) -> list[tuple[str, float]]:
     ids, rows, matrix = _vectors()
     row = rows.get(recording.pk)
@@ -62,11 +70,13 @@ def similar_recordings(*, user, recording, limit: int = 10) -> list[tuple[str, f
         return []  # not analysed (yet)
     scores = matrix @ matrix[row]
     scores[row] = -np.inf
-    order = np.argsort(-scores)
     visible = recordings_visible(user=user)
     found: list[tuple[str, float]] = []
     start, batch = 0, max(4 * limit, 50)
-    while len(found) < limit and start < len(order) - 1:
+    order = np.empty(0, dtype=np.int64)
+    while len(found) < limit and start < len(ids) - 1:
+        if start + batch > len(order):
+            order = _ranked(scores, max(2 * (start + batch), 256))
         candidates = [ids[i] for i in order[start:start + batch] if scores[i] > -np.inf]
         allowed = set(visible.filter(pk__in=candidates).values_list("pk", flat=True))
         found += [(pk, round(float(scores[rows[pk]]), 4)) for pk in candidates if pk in allowed]

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from ...access import annotations_visible
+from ...access import annotations_visible, recordings_visible
 from ...models import Annotation, ProtocolLevel
 from ...selectors import audible_among, events_for, narratives_for, recording_history, recording_list_visible
 from ...services import contributions
@@ -123,7 +123,7 @@ class RecordingViewSet(RecordingMediaMixin, viewsets.GenericViewSet):
         """Nearest recordings by analysed features (cosine), among those the caller may see."""
         from ...search.similar import similar_recordings
 
-        recording = self.get_object()
+        recording = self.get_object(recordings_visible(user=request.user))  # the bare row: only its id is needed
         try:
             limit = max(1, min(100, int(request.query_params.get("limit", 10))))
         except ValueError:
