@@ -80,7 +80,8 @@ def run(*, users: int = 50, seconds: int = 60) -> dict:
         locust = subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s", "--host", base,
-             "--csv", str(out), "--only-summary", "--loglevel", "WARNING"],
+             "--csv", str(out), "--only-summary", "--loglevel", "WARNING",
+             "--reset-stats"],  # steady state: counted once every user has started (members signed in)
             cwd=ROOT, env={**env, "LOAD_RECORDINGS": ",".join(visible), "LOAD_AUDIBLE": ",".join(audible),
                  "LOAD_MEMBERS": ",".join(members), "LOAD_PASSWORD": password},
             capture_output=True, text=True, timeout=seconds + 120)

@@ -34,7 +34,7 @@ def run() -> list[dict]:
 
     settings.PAGE_CACHE_SECONDS = 0  # the search itself is measured, not the anonymous page cache
 
-    sizes = [int(s) for s in os.environ.get("BENCH_SEARCH_SIZES", "10000").split(",") if s]
+    sizes = [int(s) for s in os.environ.get("BENCH_SEARCH_SIZES", "10000,100000").split(",") if s]
     repeat = int(os.environ.get("BENCH_REPEAT", "20"))
     rows = []
     for size in sizes:

@@ -89,9 +89,12 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / "songkeeper.sqlite3"
+# Connections are kept between requests (a new PostgreSQL connection costs a backend process) and
+# checked before reuse, so one the database dropped is replaced instead of failing a request.
 DATABASES = {
     "default": dj_database_url.config(
-        env="DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}", conn_max_age=0
+        env="DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}",
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")), conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
