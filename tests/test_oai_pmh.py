@@ -90,3 +90,31 @@ def test_restricted_records_are_not_there_at_all(demo):
     root = ET.fromstring(Client().get("/oai", {"verb": "GetRecord", "identifier": identifier_for(hidden),
                                                "metadataPrefix": "oai_dc"}).content)
     assert root.find("oai:error", NS).get("code") == "idDoesNotExist"
+
+
+def test_every_verb_answers_valid_oai_pmh(demo):
+    """Each verb, each metadata format, a resumption and the errors, validated against the
+    official OAI-PMH 2.0 schema (tests/schemas/OAI-PMH.xsd)."""
+    from pathlib import Path
+
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "schemas" / "OAI-PMH.xsd")))
+    some = recordings_visible(user=None).first()
+    requests = [{"verb": "Identify"}, {"verb": "ListMetadataFormats"}, {"verb": "ListSets"},
+                {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"},
+                {"verb": "ListRecords", "metadataPrefix": "oai_dc"}, {"verb": "ListRecords", "metadataPrefix": "olac"},
+                {"verb": "GetRecord", "metadataPrefix": "olac", "identifier": identifier_for(some)},
+                {"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2999-01-01"},
+                {"verb": "Nonsense"}, {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:x:y"},
+                {"verb": "ListRecords", "resumptionToken": "forged"}]
+    first = ET.fromstring(Client().get("/oai", {"verb": "ListRecords", "metadataPrefix": "oai_dc"}).content)
+    token = first.find(".//oai:resumptionToken", NS).text
+    requests.append({"verb": "ListRecords", "resumptionToken": token})
+    for params in requests:
+        document = etree.fromstring(Client().get("/oai", params).content)
+        assert schema.validate(document), (params, [str(e) for e in schema.error_log][:3])
+    withdrawn = Recording.objects.get(status="withdrawn")
+    deleted = etree.fromstring(Client().get("/oai", {"verb": "GetRecord", "metadataPrefix": "oai_dc",
+                                                     "identifier": identifier_for(withdrawn)}).content)
+    assert schema.validate(deleted) and deleted.find("oai:GetRecord/oai:record/oai:header", NS).get("status") == "deleted"
