@@ -10,10 +10,16 @@ from tests.factories import api_client as client
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(params=["index", "sql"])
+def catalogue(request, monkeypatch):
+    """Each test runs twice: rare terms (matches read from the index, visibility checked in Python)
+    and common ones (CANDIDATES 0: the database intersects, scores and checks visibility)."""
+    if request.param == "sql":
+        monkeypatch.setattr("archive.search.query.CANDIDATES", 0)
+    return _catalogue()
 
 
-@pytest.fixture
-def catalogue():
+def _catalogue():
     member = f.make_user("member")
     community = f.make_community(members=[member], stewards=[f.make_user()])
     tradition = f.make_tradition(community)

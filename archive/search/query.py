@@ -1,15 +1,15 @@
 """Running a search: the caller's visible recordings, filtered, matched term by term in their
 folded documents, ranked, with annotation hits at their moment and facet counts over the
 matches only (a facet never counts what the caller may not see)."""
-import json
 import uuid
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from ..access import annotations_visible, recordings_visible
+from ..id_sets import id_set
 from ..models import Analysis, RecordingFile, SearchDocument
 from .highlight import snippet
 from .index import search_reindex_dirty
@@ -33,14 +33,48 @@ def _matching(term: str) -> Q:
     return Q(folded__contains=term)
 
 
-def _term_docs(term: str, recordings) -> list[tuple]:
-    """(doc, recording, kind) of the records and titles holding ``term``. Straight from the index
-    when the term is rare enough (visibility is then checked on the few recordings it names); a
-    term too common for that is joined with what the caller may see by the database."""
-    docs = SearchDocument.objects.exclude(kind=SearchDocument.Kind.ANNOTATION).filter(_matching(term))
-    if not _common(docs):
-        return list(docs.values_list("pk", "recording_id", "kind"))
-    return list(docs.filter(recording__in=recordings.values("pk")).values_list("pk", "recording_id", "kind")[:MAX_DOCS])
+def _recording_scores(terms: list[str], recordings) -> dict:
+    """{recording: (score, best document or None)} for the visible, filtered recordings whose
+    titles and records hold every term; a term's share of the score is the weight of the best kind
+    of document holding it. Rare terms are read from the index and visibility is checked on the few
+    recordings they name; with a common term the database intersects, scores and joins with what
+    the caller may see, so no match is lost to a cap."""
+    per_term = [SearchDocument.objects.exclude(kind=SearchDocument.Kind.ANNOTATION).filter(_matching(term))
+                for term in terms]
+    if any(_common(docs) for docs in per_term):
+        return {pk: (score, None) for pk, score in _scores_in_sql(per_term, recordings)}
+    rows_by_term = [list(docs.values_list("pk", "recording_id", "kind")) for docs in per_term]
+    matched = set.intersection(*({recording_id for _, recording_id, _ in rows} for rows in rows_by_term))
+    matched = set(recordings.filter(pk__in=id_set(matched)).values_list("pk", flat=True)) if matched else set()
+    best: dict = {}
+    found: dict = {}
+    for term, rows in zip(terms, rows_by_term, strict=True):
+        for doc_id, recording_id, kind in rows:
+            if recording_id in matched and WEIGHT[kind] > best.get((recording_id, term), (0, None))[0]:
+                best[(recording_id, term)] = (WEIGHT[kind], doc_id)
+    for pk in matched:
+        weights = [best[(pk, term)] for term in terms]
+        found[pk] = (sum(w for w, _ in weights), max(weights)[1])
+    return found
+
+
+def _scores_in_sql(per_term, recordings) -> list[tuple]:
+    """(recording, score) rows: per term, the best weight per recording (GROUP BY), then the terms
+    summed over the recordings holding all of them, among those the caller may see."""
+    weight = Case(*(When(kind=kind, then=Value(w)) for kind, w in WEIGHT.items()), default=Value(1))
+    parts, params = [], []
+    for i, docs in enumerate(per_term):
+        sql, p = docs.order_by().values("recording_id").annotate(w=Max(weight)).values_list(
+            "recording_id", "w").query.sql_with_params()
+        parts.append(f"SELECT t{i}.recording_id, t{i}.w FROM ({sql}) t{i}")
+        params += p
+    visible_sql, visible_params = recordings.order_by().values("pk").query.sql_with_params()
+    query = (f"SELECT u.recording_id, SUM(u.w) FROM ({' UNION ALL '.join(parts)}) u "
+             f"WHERE u.recording_id IN ({visible_sql}) GROUP BY u.recording_id HAVING COUNT(*) = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, *visible_params, len(per_term)])
+        rows = cursor.fetchall()
+    return [(pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk), int(score)) for pk, score in rows]
 
 
 def _common(docs) -> bool:
@@ -62,8 +96,8 @@ def _annotation_docs(terms: list[str], recordings, user) -> list[tuple]:
     if not rows:
         return []
     seen = set(recordings.filter(pk__in=id_set({r[1] for r in rows})).values_list("pk", flat=True))
-    allowed = set(annotations_visible(user=user).filter(pk__in=id_set({r[2] for r in rows if r[1] in seen}))
-                  .values_list("pk", flat=True))
+    allowed = set(annotations_visible(user=user, recording_ids=seen)
+                  .filter(pk__in=id_set({r[2] for r in rows if r[1] in seen})).values_list("pk", flat=True))
     return [r for r in rows if r[2] in allowed][:MAX_DOCS]
 
 
@@ -78,22 +112,8 @@ def search(*, user, query: str, recordings=None) -> dict:
         ids = list(recordings.order_by("title").values_list("pk", flat=True))
         return {"terms": [], "recording_ids": ids, "hits": [{"type": "recording", "recording": pk, "score": 0}
                                                            for pk in ids]}
-    scores: dict = defaultdict(int)
-    best_doc: dict = {}
-    per_term = [_term_docs(term, recordings) for term in terms]
-    matched = set.intersection(*({recording_id for _, recording_id, _ in rows} for rows in per_term))
-    matched = set(recordings.filter(pk__in=id_set(matched)).values_list("pk", flat=True)) if matched else set()
-    for term, rows in zip(terms, per_term, strict=True):
-        for doc_id, recording_id, kind in rows:
-            if recording_id not in matched:
-                continue
-            weight = WEIGHT[kind]
-            if weight > scores.get((recording_id, term), 0):
-                scores[(recording_id, term)] = weight
-                if weight >= best_doc.get(recording_id, (0, None))[0]:
-                    best_doc[recording_id] = (weight, doc_id)
-    hits = [{"type": "recording", "recording": pk, "score": sum(scores[(pk, t)] for t in terms),
-             "doc": best_doc[pk][1]} for pk in matched]
+    hits = [{"type": "recording", "recording": pk, "score": score, "doc": doc}
+            for pk, (score, doc) in _recording_scores(terms, recordings).items()]
     for doc_id, recording_id, annotation_id, start in _annotation_docs(terms, recordings, user):
         hits.append({"type": "annotation", "recording": recording_id, "annotation": annotation_id,
                      "start": start, "score": len(terms), "doc": doc_id})
@@ -102,18 +122,17 @@ def search(*, user, query: str, recordings=None) -> dict:
     return {"terms": terms, "recording_ids": ids, "hits": hits}
 
 
-def id_set(ids) -> RawSQL:
-    """Many recording ids as one query parameter (a JSON array on SQLite, an array on PostgreSQL):
-    a list of 100,000 would pass both databases' limits on parameters."""
-    ids = [pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk)) for pk in ids]
-    if connection.vendor == "postgresql":  # an array literal: one string to send, not a list to adapt per query
-        return RawSQL("SELECT unnest(%s::uuid[])", ["{" + ",".join(str(pk) for pk in ids) + "}"])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps([pk.hex for pk in ids])])
-
-
 def with_snippets(hits: list[dict], terms: list[str]) -> list[dict]:
-    """The hits of one page with their highlighted snippets."""
-    texts = dict(SearchDocument.objects.filter(pk__in=[h["doc"] for h in hits if "doc" in h])
+    """The hits of one page with their highlighted snippets (for a recording ranked in SQL, its
+    best document holding a term is found here, among its few documents)."""
+    unknown = [h["recording"] for h in hits if h.get("doc", 0) is None]
+    best: dict = {}
+    for doc_id, recording_id, kind, folded in SearchDocument.objects.filter(recording__in=unknown).exclude(
+            kind=SearchDocument.Kind.ANNOTATION).values_list("pk", "recording_id", "kind", "folded"):
+        if any(term in folded for term in terms) and WEIGHT[kind] > best.get(recording_id, (0, None))[0]:
+            best[recording_id] = (WEIGHT[kind], doc_id)
+    hits = [{**h, "doc": best.get(h["recording"], (0, None))[1]} if h.get("doc", 0) is None else h for h in hits]
+    texts = dict(SearchDocument.objects.filter(pk__in=[h["doc"] for h in hits if h.get("doc")])
                  .values_list("pk", "text"))
     return [{**h, "snippet": snippet(texts.get(h["doc"], ""), terms)} if "doc" in h else h for h in hits]
 
