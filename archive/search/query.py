@@ -145,7 +145,7 @@ def facets(*, user, recording_ids) -> dict:
     qs = Recording.objects.filter(pk__in=id_set(recording_ids))
 
     def count(field, label_field=None):
-        rows = qs.exclude(**{f"{field}__isnull": True}).values(field, *( [label_field] if label_field else [])) \
+        rows = qs.filter(**{f"{field}__isnull": False}).values(field, *( [label_field] if label_field else [])) \
             .annotate(n=Count("pk", distinct=True)).order_by("-n", field)
         return [{"value": str(r[field]), "label": r[label_field] if label_field else str(r[field]), "count": r["n"]}
                 for r in rows]
