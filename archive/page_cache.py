@@ -67,10 +67,6 @@ def generation(key: str = GENERATION_KEY) -> str:
     return value
 
 
-def catalogue_generation() -> str:
-    return generation(GENERATION_KEY)
-
-
 def _advance(key: str) -> None:
     try:
         cache.set(key, uuid.uuid4().hex, None)
@@ -123,10 +119,10 @@ def _cacheable_response(response) -> bool:
             and response.get("Content-Type", "").split(";")[0] in ("text/html", "application/json"))
 
 
-def _key(request, generation: str) -> str:
+def _key(request, current: str) -> str:
     """The same address can answer JSON or the browsable API's HTML: the Accept header is part of it."""
     path = hashlib.sha256(f"{request.get_full_path()}\n{request.headers.get('Accept', '')}".encode()).hexdigest()
-    return f"page:{generation}:{request.LANGUAGE_CODE}:{timezone.localdate().isoformat()}:{path}"
+    return f"page:{current}:{request.LANGUAGE_CODE}:{timezone.localdate().isoformat()}:{path}"
 
 
 class AnonymousPageCacheMiddleware:
@@ -151,7 +147,7 @@ class AnonymousPageCacheMiddleware:
         if not _cacheable_request(request):
             return None
         try:
-            key = _key(request, catalogue_generation())
+            key = _key(request, generation())
             stored = cache.get(key)
         except Exception:  # no cache: render as usual
             _warn("the page cache is unreachable")

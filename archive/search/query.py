@@ -45,17 +45,19 @@ def _recording_scores(terms: list[str], recordings) -> dict:
         return {pk: (score, None) for pk, score in _scores_in_sql(per_term, recordings)}
     rows_by_term = [list(docs.values_list("pk", "recording_id", "kind")) for docs in per_term]
     matched = set.intersection(*({recording_id for _, recording_id, _ in rows} for rows in rows_by_term))
-    matched = set(recordings.filter(pk__in=id_set(matched)).values_list("pk", flat=True)) if matched else set()
+    matched = _visible_among(recordings, matched)
     best: dict = {}
-    found: dict = {}
     for term, rows in zip(terms, rows_by_term, strict=True):
         for doc_id, recording_id, kind in rows:
             if recording_id in matched and WEIGHT[kind] > best.get((recording_id, term), (0, None))[0]:
                 best[(recording_id, term)] = (WEIGHT[kind], doc_id)
-    for pk in matched:
-        weights = [best[(pk, term)] for term in terms]
-        found[pk] = (sum(w for w, _ in weights), max(weights)[1])
-    return found
+    weights = {pk: [best[(pk, term)] for term in terms] for pk in matched}
+    return {pk: (sum(w for w, _ in pairs), max(pairs)[1]) for pk, pairs in weights.items()}
+
+
+def _visible_among(recordings, ids) -> set:
+    """Which of ``ids`` are in ``recordings`` (the visible, filtered ones), asked with one parameter."""
+    return set(recordings.filter(pk__in=id_set(ids)).values_list("pk", flat=True)) if ids else set()
 
 
 def _scores_in_sql(per_term, recordings) -> list[tuple]:
@@ -95,7 +97,7 @@ def _annotation_docs(terms: list[str], recordings, user) -> list[tuple]:
     rows = list(docs.values_list(*fields))
     if not rows:
         return []
-    seen = set(recordings.filter(pk__in=id_set({r[1] for r in rows})).values_list("pk", flat=True))
+    seen = _visible_among(recordings, {r[1] for r in rows})
     allowed = set(annotations_visible(user=user, recording_ids=seen)
                   .filter(pk__in=id_set({r[2] for r in rows if r[1] in seen})).values_list("pk", flat=True))
     return [r for r in rows if r[2] in allowed][:MAX_DOCS]

@@ -41,14 +41,13 @@ def _vectors() -> tuple[list, dict, np.ndarray]:
     key = _version()
     with _lock:
         if _cache["key"] != key:
-            rows = list(_current().order_by("recording_id", "-created").values_list("recording_id", "features"))
-            ids, vectors, seen = [], [], set()
-            for recording_id, features in rows:
-                if recording_id not in seen and features:
-                    seen.add(recording_id)
-                    ids.append(recording_id)
-                    vectors.append(features)
-            matrix = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+            latest: dict = {}  # a recording's newest analysis comes first
+            for recording_id, features in _current().order_by("recording_id", "-created").values_list(
+                    "recording_id", "features"):
+                if features:
+                    latest.setdefault(recording_id, features)
+            ids = list(latest)
+            matrix = np.asarray(list(latest.values()), dtype=np.float32).reshape(len(ids), -1)
             if len(matrix):
                 matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
             _cache.update(key=key, ids=ids, rows={pk: i for i, pk in enumerate(ids)}, matrix=matrix)
