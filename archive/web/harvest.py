@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from ..api.views.base import visible_recording_or_404
 from ..exports.oai import respond
 
 
@@ -25,30 +26,19 @@ def _iiif_response(resource) -> HttpResponse:
 
 
 def iiif_recording(request, pk):
-    from django.http import Http404
-
-    from ..access import recording_visible_or_none
     from ..exports.iiif import recording_manifest
 
-    recording = recording_visible_or_none(user=request.user, pk=pk)
-    if recording is None:
-        raise Http404
+    recording = visible_recording_or_404(request, pk)
     return _iiif_response(recording_manifest(recording, user=request.user, site=_site(request)))
 
 
 def iiif_viewer(request, pk):
     """The recording's manifest played in a IIIF AV viewer (Clover, vendored), as other archives'
     viewers would: a check that the manifest is playable, and a page to send to those who use one."""
-    from django.http import Http404
     from django.shortcuts import render
-
-    from ..access import recording_visible_or_none
-
-    recording = recording_visible_or_none(user=request.user, pk=pk)
-    if recording is None:
-        raise Http404
     from django.urls import reverse
 
+    recording = visible_recording_or_404(request, pk)
     manifest = request.build_absolute_uri(reverse("iiif-recording", args=[recording.pk]))
     return render(request, "archive/iiif_viewer.html", {"recording": recording, "manifest_url": manifest})
 
@@ -66,12 +56,7 @@ def iiif_collection(request, pk):
 
 
 def recording_dublin_core(request, pk):
-    from django.http import Http404
-
-    from ..access import recording_visible_or_none
     from ..exports.dublin_core import dublin_core_xml
 
-    recording = recording_visible_or_none(user=request.user, pk=pk)
-    if recording is None:
-        raise Http404
+    recording = visible_recording_or_404(request, pk)
     return HttpResponse(dublin_core_xml(recording, base_url=_site(request)), content_type="application/xml; charset=utf-8")
