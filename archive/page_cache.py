@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 GENERATION_KEY = "catalogue:generation"
 VECTORS_KEY = "catalogue:vectors"  # the analyses' feature vectors (archive/search/similar.py)
+SEARCH_KEY = "catalogue:search"  # the search snapshot's documents and facets (archive/search/snapshot.py)
 CACHED_VIEWS = frozenset({"home", "browse", "search", "tradition", "community", "collection", "recording",
                           "api-search"})
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
@@ -41,6 +42,8 @@ PLACEHOLDER = b"\x00csrf\x00"
 WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 CATALOGUE_TABLE = re.compile(r'(?<![\w.])"?(archive|generation)_(?!upload\b|sharelinkuse\b)')
 ANALYSIS_TABLE = re.compile(r'(?<![\w.])"?archive_analysis\b')
+SEARCH_TABLE = re.compile(r'(?<![\w.])"?archive_(searchdocument|recording\w*|analysis|tradition|community|place'
+                          r'|instrument|language|label)"?(?!\w)')
 
 
 _last_warning = 0.0
@@ -82,6 +85,10 @@ def vectors_changed() -> None:
     _advance(VECTORS_KEY)
 
 
+def search_changed() -> None:
+    _advance(SEARCH_KEY)
+
+
 def _once_committed(connection, callback) -> None:
     if not connection.in_atomic_block:
         callback()
@@ -95,6 +102,8 @@ def _watch_writes(execute, sql, params, many, context):
         _once_committed(context["connection"], catalogue_changed)
         if ANALYSIS_TABLE.search(sql):
             _once_committed(context["connection"], vectors_changed)
+        if SEARCH_TABLE.search(sql):
+            _once_committed(context["connection"], search_changed)
     return result
 
 

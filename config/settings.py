@@ -134,6 +134,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
                       "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 PAGE_CACHE_SECONDS = int(os.environ.get("SONGKEEPER_PAGE_CACHE_SECONDS", "30"))
 SIMILAR_VECTORS_CACHED = True  # archive/search/similar.py keeps the feature matrix between requests
+# archive/search/snapshot.py: "background" (a thread builds the in-memory snapshot, the database
+# answers meanwhile), "sync" (the search that finds it stale builds it) or "off".
+SEARCH_SNAPSHOT = os.environ.get("SONGKEEPER_SEARCH_SNAPSHOT", "background")
+SEARCH_SNAPSHOT_CACHED = True  # kept between searches while the search generation stands
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

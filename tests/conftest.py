@@ -134,6 +134,7 @@ def _no_page_cache(settings):
     commits, in test_page_cache.py; so is the similar-recordings matrix (tested in test_search.py)."""
     settings.PAGE_CACHE_SECONDS = 0
     settings.SIMILAR_VECTORS_CACHED = False
+    settings.SEARCH_SNAPSHOT = "off"
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,21 @@ from tests.factories import api_client as client
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["index", "sql"])
-def catalogue(request, monkeypatch):
-    """Each test runs twice: rare terms (matches read from the index, visibility checked in Python)
-    and common ones (CANDIDATES 0: the database intersects, scores and checks visibility)."""
+@pytest.fixture(params=["index", "sql", "memory"])
+def catalogue(request, monkeypatch, settings):
+    """Each test runs three times: rare terms (matches read from the index, visibility checked in
+    Python), common ones (CANDIDATES 0: the database intersects, scores and checks visibility), and
+    from the in-memory snapshot (built afresh for every search here, as these writes never commit)."""
     if request.param == "sql":
         monkeypatch.setattr("archive.search.query.CANDIDATES", 0)
+    if request.param == "memory":
+        settings.SEARCH_SNAPSHOT, settings.SEARCH_SNAPSHOT_CACHED = "sync", False
+        monkeypatch.setattr("archive.search.query._matching", _not_from_the_database)
     return _catalogue()
+
+
+def _not_from_the_database(term):
+    raise AssertionError(f"{term!r} was matched by the database, not the snapshot")
 
 
 def _catalogue():

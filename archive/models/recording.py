@@ -58,6 +58,8 @@ class Recording(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        # the sweep's "dirty ones, oldest first" (every search asks): only the few dirty rows, in order
+        indexes = [models.Index(fields=["modified"], condition=models.Q(search_dirty=True), name="recording_search_dirty")]
         constraints = [
             models.CheckConstraint(condition=models.Q(tonic_hz__gt=0) | models.Q(tonic_hz__isnull=True), name="tonic_positive"),
             models.CheckConstraint(condition=models.Q(tempo_bpm__gt=0) | models.Q(tempo_bpm__isnull=True), name="tempo_positive"),

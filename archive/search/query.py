@@ -13,7 +13,10 @@ from ..id_sets import id_set
 from ..models import Analysis, RecordingFile, SearchDocument
 from .highlight import snippet
 from .index import search_reindex_dirty
+from .memory_text import TextIndex
 from .normalize import query_terms
+from .snapshot import current_snapshot
+from .visible_rows import annotation_mask, visible_mask
 
 WEIGHT = {SearchDocument.Kind.TITLE: 5, SearchDocument.Kind.RECORD: 2, SearchDocument.Kind.NARRATIVE: 1,
           SearchDocument.Kind.ANNOTATION: 1}
@@ -33,12 +36,17 @@ def _matching(term: str) -> Q:
     return Q(folded__contains=term)
 
 
-def _recording_scores(terms: list[str], recordings) -> dict:
+def _recording_scores(terms: list[str], recordings, snapshot) -> dict:
     """{recording: (score, best document or None)} for the visible, filtered recordings whose
     titles and records hold every term; a term's share of the score is the weight of the best kind
-    of document holding it. Rare terms are read from the index and visibility is checked on the few
-    recordings they name; with a common term the database intersects, scores and joins with what
-    the caller may see, so no match is lost to a cap."""
+    of document holding it. From the snapshot when there is one (visibility asked of the database);
+    otherwise rare terms are read from the index and visibility is checked on the few recordings
+    they name, and with a common term the database intersects, scores and joins with what the
+    caller may see, so no match is lost to a cap."""
+    if snapshot is not None:
+        rows, scores = snapshot.recording_scores(terms)
+        keep = visible_mask(snapshot, recordings)[rows]
+        return {snapshot.ids[row]: (int(score), None) for row, score in zip(rows[keep], scores[keep], strict=True)}
     per_term = [SearchDocument.objects.exclude(kind=SearchDocument.Kind.ANNOTATION).filter(_matching(term))
                 for term in terms]
     if any(_common(docs) for docs in per_term):
@@ -84,9 +92,12 @@ def _common(docs) -> bool:
     return docs.values("pk")[:CANDIDATES + 1].count() > CANDIDATES
 
 
-def _annotation_docs(terms: list[str], recordings, user) -> list[tuple]:
+def _annotation_docs(terms: list[str], recordings, user, snapshot) -> list[tuple]:
     """(doc, recording, annotation, start) of the annotations holding every term that the caller
     may see (the recording visible and filtered, the annotation's own protocol admitting them)."""
+    if snapshot is not None:
+        admitted = annotation_mask(snapshot, annotations_visible(user=user))
+        return snapshot.annotation_docs(terms, visible_mask(snapshot, recordings), admitted, limit=MAX_DOCS)
     docs = SearchDocument.objects.filter(kind=SearchDocument.Kind.ANNOTATION)
     for term in terms:
         docs = docs.filter(_matching(term))
@@ -114,9 +125,10 @@ def search(*, user, query: str, recordings=None) -> dict:
         ids = list(recordings.order_by("title").values_list("pk", flat=True))
         return {"terms": [], "recording_ids": ids, "hits": [{"type": "recording", "recording": pk, "score": 0}
                                                            for pk in ids]}
+    snapshot = current_snapshot() if all(TextIndex.answers(term) for term in terms) else None
     hits = [{"type": "recording", "recording": pk, "score": score, "doc": doc}
-            for pk, (score, doc) in _recording_scores(terms, recordings).items()]
-    for doc_id, recording_id, annotation_id, start in _annotation_docs(terms, recordings, user):
+            for pk, (score, doc) in _recording_scores(terms, recordings, snapshot).items()]
+    for doc_id, recording_id, annotation_id, start in _annotation_docs(terms, recordings, user, snapshot):
         hits.append({"type": "annotation", "recording": recording_id, "annotation": annotation_id,
                      "start": start, "score": len(terms), "doc": doc_id})
     hits.sort(key=lambda h: (-h["score"], h["type"] != "recording", h.get("start") or 0))
@@ -139,11 +151,36 @@ def with_snippets(hits: list[dict], terms: list[str]) -> list[dict]:
     return [{**h, "snippet": snippet(texts.get(h["doc"], ""), terms)} if "doc" in h else h for h in hits]
 
 
+def _facets_in_memory(snapshot, rows) -> dict:
+    """The same facets as below, counted from the snapshot's facet table."""
+    counted = snapshot.facets.counts(rows)
+
+    def listed(name):
+        return [{"value": str(value), "label": str(label), "count": n} for (value, label), n in counted[name]]
+
+    def yes_no(name, yes, no):
+        n = dict(counted[name]).get("yes", 0)
+        return [{"value": "yes", "label": yes, "count": n}, {"value": "no", "label": no, "count": len(rows) - n}]
+
+    return {
+        "tradition": listed("tradition"), "community": listed("community"), "instrument": listed("instrument"),
+        "language": listed("language"), "country": listed("country"),
+        "decade": [{"value": k, "label": k, "count": v} for k, v in sorted(counted["decade"])],
+        "label": listed("label"),
+        "has_audio": yes_no("has_audio", "has audio", "no audio"),
+        "analysed": yes_no("analysed", "analysed", "not analysed"),
+    }
+
+
 def facets(*, user, recording_ids) -> dict:
-    """Counts over the matched recordings only."""
+    """Counts over the matched recordings only (the caller passes what it may see)."""
     from ..analysis import ANALYSER, VERSION
     from ..models import Recording
 
+    snapshot = current_snapshot()
+    rows = snapshot.rows_of(recording_ids) if snapshot is not None else None
+    if rows is not None:
+        return _facets_in_memory(snapshot, rows)
     qs = Recording.objects.filter(pk__in=id_set(recording_ids))
 
     def count(field, label_field=None):

@@ -1,0 +1,214 @@
+"""The search snapshot: every search document's words and every recording's facet values in
+memory, one per process, for the current search generation.
+
+A common word matches tens of thousands of documents; intersecting, scoring and counting facets
+over them in the database took a second at 100,000 recordings. From memory it is a few
+milliseconds, and the database is left with what must never be cached: which of the matches the
+caller may see (archive/access.py, asked fresh on every search).
+
+The snapshot is used only while it is current: any committed write to the tables it is read from
+advances the search generation (archive/page_cache.py), and until a new snapshot is built the
+database answers (SEARCH_SNAPSHOT "background", the default: a thread builds it while requests go
+on), or the request builds it ("sync"), or it is never used ("off"). A snapshot never decides
+access, so a stale one could only misplace a count, never reveal a hidden recording; being current
+it does not even do that."""
+import functools
+import gc
+import itertools
+import logging
+import threading
+import uuid
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+
+from ..analysis import ANALYSER, VERSION
+from ..models import Analysis, Recording, RecordingFile, RecordingLabel, SearchDocument
+from ..page_cache import SEARCH_KEY, generation
+from .memory_facets import FacetTable
+from .memory_text import TextIndex
+
+log = logging.getLogger(__name__)
+
+WEIGHT = {SearchDocument.Kind.TITLE: 5, SearchDocument.Kind.RECORD: 2, SearchDocument.Kind.NARRATIVE: 1,
+          SearchDocument.Kind.ANNOTATION: 0}  # 0: an annotation, ranked on its own
+
+
+@dataclass
+class Snapshot:
+    serial: int  # which build of this process
+    ids: list  # recording ids by row
+    rows: dict  # recording id -> row
+    raw_rows: dict  # the id as the database driver gives it -> row
+    facets: FacetTable
+    text: TextIndex
+    doc_recording: np.ndarray  # row of each document's recording
+    doc_weight: np.ndarray
+    doc_pk: np.ndarray
+    doc_annotation: np.ndarray  # the annotation's id as 16 bytes (numpy drops trailing zero bytes: pad them back)
+    doc_start: np.ndarray  # seconds (NaN: none)
+    _docs_by_annotation: dict | None = None
+
+    def recording_scores(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, scores) of the recordings whose title, record or narratives hold every term, a
+        term scoring the weight of the best kind of document holding it."""
+        total = np.zeros(0, dtype=np.int64)
+        for i, term in enumerate(terms):
+            docs = self.text.documents_with(term)
+            docs = docs[self.doc_weight[docs] > 0]
+            best = np.zeros(len(self.ids), dtype=np.int64)
+            np.maximum.at(best, self.doc_recording[docs], self.doc_weight[docs])
+            total = best if i == 0 else np.where((total > 0) & (best > 0), total + best, 0)
+        rows = np.flatnonzero(total)
+        return rows, total[rows]
+
+    def annotation_docs(self, terms: list[str], recordings: np.ndarray, annotations: np.ndarray,
+                        limit: int) -> list[tuple]:
+        """(doc, recording, annotation, start) of the first ``limit`` annotations holding every
+        term, by start, that both masks admit (``recordings`` by row, ``annotations`` by document)."""
+        docs = np.zeros(0, dtype=np.int32)
+        for i, term in enumerate(terms):
+            found = self.text.documents_with(term)
+            found = found[self.doc_weight[found] == 0]
+            docs = found if i == 0 else np.intersect1d(docs, found, assume_unique=True)
+        docs = docs[recordings[self.doc_recording[docs]] & annotations[docs]]
+        docs = docs[np.argsort(np.nan_to_num(self.doc_start[docs]), kind="stable")][:limit]
+        return [(int(pk), self.ids[row], uuid.UUID(bytes=bytes(annotation).ljust(16, b"\0")), None if start != start else float(start))
+                for pk, row, annotation, start in zip(self.doc_pk[docs].tolist(), self.doc_recording[docs].tolist(),
+                                                      self.doc_annotation[docs], self.doc_start[docs].tolist(), strict=True)]
+
+    def docs_by_annotation(self) -> dict:
+        """{annotation id as the database driver gives it: its document}, made on first use."""
+        if self._docs_by_annotation is None:
+            as_key = (lambda b: uuid.UUID(bytes=b)) if connection.vendor == "postgresql" else bytes.hex
+            docs = np.flatnonzero(self.doc_weight == 0)
+            self._docs_by_annotation = {as_key(bytes(a).ljust(16, b"\0")): int(d)
+                                        for a, d in zip(self.doc_annotation[docs], docs, strict=True)}
+        return self._docs_by_annotation
+
+    def rows_of(self, recording_ids) -> np.ndarray | None:
+        """Rows of these recordings, or None if one is not in the snapshot."""
+        try:
+            return np.fromiter((self.rows[pk] for pk in recording_ids), dtype=np.int64, count=len(recording_ids))
+        except KeyError:
+            return None
+
+
+_serials = itertools.count()
+
+
+def raw_rows(queryset):
+    """The queryset's rows as the database driver gives them: UUIDs stay as stored (hex text on
+    SQLite), since converting a million of them is most of a build's time."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(20000):
+            yield from rows
+
+
+def as_uuid(raw) -> uuid.UUID | None:
+    return raw if raw is None or isinstance(raw, uuid.UUID) else uuid.UUID(raw)
+
+
+def _uuid_bytes(raw) -> bytes:
+    return b"" if raw is None else as_uuid(raw).bytes
+
+
+def _facet_table(rows: dict, recordings: list[tuple]) -> FacetTable:
+    table = FacetTable(len(recordings))
+    uuid_of = functools.lru_cache(maxsize=4096)(as_uuid)  # a few dozen traditions and communities
+    table.add("tradition", ((i, (uuid_of(r[1]), r[2])) for i, r in enumerate(recordings)))
+    table.add("community", ((i, (uuid_of(r[3]), r[4])) for i, r in enumerate(recordings)))
+    table.add("decade", ((i, f"{r[5] // 10 * 10}s") for i, r in enumerate(recordings) if r[5] is not None))
+    table.add("country", ((i, (r[6], r[6])) for i, r in enumerate(recordings) if r[6]))
+
+    def linked(queryset):
+        return ((rows[raw], value) for raw, *value in raw_rows(queryset) if raw in rows)
+
+    table.add("instrument", ((row, (slug, name)) for row, (slug, name) in linked(
+        Recording.instruments.through.objects.values_list("recording_id", "instrument__slug", "instrument__name"))))
+    table.add("language", ((row, (code, code)) for row, (code,) in linked(
+        Recording.languages.through.objects.values_list("recording_id", "language__code"))))
+    table.add("label", ((row, (code, name)) for row, (code, name) in linked(
+        RecordingLabel.objects.values_list("recording_id", "label_id", "label__name"))))
+    table.add("has_audio", ((row, "yes") for row, _ in linked(
+        RecordingFile.objects.filter(role="master").values_list("recording_id", "role"))))
+    table.add("analysed", ((row, "yes") for row, _ in linked(
+        Analysis.objects.filter(analyser=ANALYSER, version=VERSION, status="ok").values_list("recording_id", "status"))))
+    return table
+
+
+def build() -> Snapshot:
+    """Read the recordings' facet values and every search document (about 5 s at 100,000 recordings)."""
+    recordings = list(raw_rows(Recording.objects.values_list(
+        "pk", "tradition_id", "tradition__name", "community_id", "community__name", "year_from", "place__country")))
+    rows = {r[0]: i for i, r in enumerate(recordings)}  # by the id as stored
+    docs = [d for d in raw_rows(SearchDocument.objects.values_list(
+        "pk", "recording_id", "kind", "annotation_id", "start", "folded")) if d[1] in rows]
+    ids = [as_uuid(r[0]) for r in recordings]
+    return Snapshot(
+        serial=next(_serials), ids=ids, rows={pk: i for i, pk in enumerate(ids)}, raw_rows=rows, facets=_facet_table(rows, recordings),
+        text=TextIndex(d[5] for d in docs),
+        doc_recording=np.fromiter((rows[d[1]] for d in docs), dtype=np.int64, count=len(docs)),
+        doc_weight=np.fromiter((WEIGHT[d[2]] for d in docs), dtype=np.int8, count=len(docs)),
+        doc_pk=np.fromiter((d[0] for d in docs), dtype=np.int64, count=len(docs)),
+        doc_annotation=np.array([_uuid_bytes(d[3]) for d in docs], dtype="S16"),
+        doc_start=np.array([np.nan if d[4] is None else d[4] for d in docs], dtype=np.float64))
+
+
+_lock = threading.Lock()
+_state: dict = {"key": None, "snapshot": None, "building": False}
+
+
+def _version():
+    """The search generation; a fresh object (never current) when snapshots are not kept between
+    searches, as in tests whose writes never commit."""
+    return generation(SEARCH_KEY) if settings.SEARCH_SNAPSHOT_CACHED else object()
+
+
+def _keep(key, snapshot: Snapshot) -> Snapshot:
+    """Make ``snapshot`` the current one. Its hundreds of thousands of objects live until the next
+    build, so they are moved out of the garbage collector's way (gc.freeze): otherwise each full
+    collection walks them all, which cost a search at 100,000 recordings 15 ms on average. The
+    previous snapshot is still freed, by reference counting."""
+    _state.update(key=key, snapshot=snapshot)
+    gc.freeze()
+    return snapshot
+
+
+def _build_in_background(key) -> None:
+    try:
+        snapshot = build()
+        with _lock:
+            _keep(key, snapshot)
+    except Exception:
+        log.exception("could not build the search snapshot")
+    finally:
+        _state["building"] = False
+        connection.close()  # this thread's own connection
+
+
+def current_snapshot() -> Snapshot | None:
+    """The snapshot of the current search generation, or None while there is none (the database
+    answers). The generation is read before the tables, so a write during a build leaves the new
+    snapshot already stale rather than wrongly current."""
+    mode = settings.SEARCH_SNAPSHOT
+    if mode == "off":
+        return None
+    try:
+        key = _version()
+    except Exception:  # no Redis: no way to know a snapshot is current
+        return None
+    with _lock:
+        if _state["key"] == key:
+            return _state["snapshot"]
+        if mode == "sync":
+            return _keep(key, build())
+        if not _state["building"]:
+            _state["building"] = True
+            threading.Thread(target=_build_in_background, args=(key,), daemon=True,
+                             name="search-snapshot").start()
+    return None

@@ -1,0 +1,102 @@
+"""The in-memory search snapshot (archive/search/snapshot.py): its word index answers exactly the
+substring match the database answers, its facet table counts what a Counter counts, and a kept
+snapshot follows committed writes (text, protocol, annotations, facets) with the real Redis."""
+import time
+from collections import Counter
+
+import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from archive.models import Instrument, Recording
+from archive.search import snapshot as snapshots
+from archive.search.memory_facets import FacetTable
+from archive.search.memory_text import TextIndex
+from archive.services.contributions import annotation_create
+from archive.services.recordings import recording_update
+from tests import factories as f
+from tests.factories import api_client as client
+
+LETTERS = st.sampled_from(list("abcé日本ــ-'"))
+WORDS = st.text(LETTERS, min_size=1, max_size=6)
+TEXTS = st.lists(WORDS, max_size=6).map(" ".join)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(texts=st.lists(TEXTS, max_size=12), term=st.text(LETTERS, min_size=1, max_size=3))
+def test_the_word_index_finds_what_a_substring_search_finds(texts, term):
+    found = TextIndex(texts).documents_with(term)
+    assert found.tolist() == [i for i, text in enumerate(texts) if term in text]
+
+
+def test_a_phrase_is_left_to_the_database():
+    assert not TextIndex.answers("two words")
+    with pytest.raises(ValueError):
+        TextIndex(["two words"]).documents_with("two words")
+
+
+@given(entries=st.lists(st.tuples(st.integers(0, 9), st.sampled_from(["x", "y", "z"])), max_size=40),
+       rows=st.sets(st.integers(0, 9)))
+def test_facet_counts_count_each_recording_once_per_value(entries, rows):
+    table = FacetTable(10)
+    table.add("f", entries)
+    expected = Counter(value for row, value in set(entries) if row in rows)
+    counted = table.counts(sorted(rows))["f"]
+    assert dict(counted) == dict(expected)
+    assert counted == sorted(counted, key=lambda pair: (-pair[1], pair[0]))
+
+
+def search(who=None, **params):
+    return client(who).get("/api/search/", params).json()
+
+
+def titles(found):
+    return [h["recording"]["title"] for h in found["results"] if h["type"] == "recording"]
+
+
+@pytest.fixture
+def kept(settings):
+    settings.SEARCH_SNAPSHOT, settings.SEARCH_SNAPSHOT_CACHED = "sync", True
+    snapshots._state.update(key=None, snapshot=None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_snapshot_follows_every_committed_write(kept):
+    steward = f.make_user("snapshot-steward")
+    community = f.make_community(stewards=[steward])
+    recording = f.make_recording(community, title="Lament of the ferryman")
+    assert titles(search(q="ferryman")) == ["Lament of the ferryman"]
+    first = snapshots._state["snapshot"]
+    assert titles(search(q="ferryman")) == ["Lament of the ferryman"] and snapshots._state["snapshot"] is first
+
+    recording_update(user=steward, recording=recording, data={"description": "sung at the Drina crossing"})
+    assert titles(search(q="drina")) == ["Lament of the ferryman"]
+    assert snapshots._state["snapshot"] is not first
+
+    zither = Instrument.objects.create(slug="zither", name="zither")
+    recording.instruments.add(zither)
+    assert [x["count"] for x in search(q="ferryman")["facets"]["instrument"] if x["value"] == "zither"] == [1]
+
+    annotation_create(recording=recording, user=steward,
+                      data={"start": 61, "end": 70, "body": "the second verse", "protocol": ("community", None)})
+    assert not [h for h in search(q="verse")["results"] if h["type"] == "annotation"]
+    assert [h["start"] for h in search(steward, q="verse")["results"] if h["type"] == "annotation"] == [61]
+
+    Recording.objects.filter(pk=recording.pk).update(record_protocol="community")  # a bulk write counts too
+    hidden = search(q="ferryman")
+    assert titles(hidden) == [] and hidden["facets"]["instrument"] == []
+    assert titles(search(steward, q="ferryman")) == ["Lament of the ferryman"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_background_the_database_answers_until_the_snapshot_is_built(settings):
+    settings.SEARCH_SNAPSHOT, settings.SEARCH_SNAPSHOT_CACHED = "background", True
+    snapshots._state.update(key=None, snapshot=None)
+    f.make_recording(f.make_community(), title="Song of the salt road")
+    assert titles(search(q="salt")) == ["Song of the salt road"]  # the database, while a thread builds
+    deadline = time.monotonic() + 30
+    while snapshots.current_snapshot() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert snapshots.current_snapshot() is not None
+    assert titles(search(q="salt")) == ["Song of the salt road"]  # now from memory
