@@ -76,8 +76,9 @@ def viewer_for(user) -> Viewer:
 
 def forget_viewer(user) -> None:
     """Drop the cached access facts after memberships change."""
-    if user is not None and hasattr(user, "_songkeeper_viewer"):
-        del user._songkeeper_viewer
+    for cached in ("_songkeeper_viewer", "_songkeeper_label_rules"):
+        if user is not None and hasattr(user, cached):
+            delattr(user, cached)
 
 
 def _protocol_q(viewer: Viewer, level: str, custom: str, community: str = "community") -> Q:
@@ -105,10 +106,21 @@ def _has_label(code: str) -> Exists:
     return Exists(RecordingLabel.objects.filter(recording=OuterRef("pk"), label_id=code))
 
 
+def _label_rules(viewer: Viewer) -> list[dict]:
+    """The communities' Secret/Sacred and Seasonal rules, read once per request's user object (a
+    page asks for access three to five times); forget_viewer drops them with the rest."""
+    rules = getattr(viewer.user, "_songkeeper_label_rules", None)
+    if rules is None:
+        rules = list(LabelRule.objects.filter(label_id__in=[SECRET_SACRED, SEASONAL]).values(
+            "community_id", "label_id", "protocol_level", "season_start", "season_end"
+        ))
+        if viewer.user is not None:
+            viewer.user._songkeeper_label_rules = rules
+    return rules
+
+
 def _label_rules_q(viewer: Viewer, today: date) -> Q:
-    rules = list(LabelRule.objects.filter(label_id__in=[SECRET_SACRED, SEASONAL]).values(
-        "community_id", "label_id", "protocol_level", "season_start", "season_end"
-    ))
+    rules = _label_rules(viewer)
     stewards_only = {r["community_id"] for r in rules if r["label_id"] == SECRET_SACRED and r["protocol_level"] == ProtocolLevel.STEWARDS}
     secret_ok = set(viewer.steward_of) | (set(viewer.member_of) - stewards_only)
     secret_q = ~_has_label(SECRET_SACRED) | Q(community__in=secret_ok)

@@ -1,6 +1,7 @@
 """`make bench` rows for search at scale: p50/p95 of a full-text query, a faceted query, a
 feature-filter query and a similar-recordings query, anonymous and as a member, on the
-database the environment names, at the catalogue sizes in BENCH_SEARCH_SIZES."""
+database the environment names, at the catalogue sizes in BENCH_SEARCH_SIZES; and what the
+in-memory search snapshot costs to build and to hold at each size."""
 import os
 import statistics
 import time
@@ -24,6 +25,23 @@ def _time(client, url, repeat):
     return round(statistics.median(ordered) * 1000, 1), round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 1)
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _snapshot_row(size: int) -> dict:
+    """Build this process's snapshot as a search would after a write (the queries below then read it)."""
+    from archive.search import snapshot
+
+    before, start = _rss_mb(), time.perf_counter()
+    snapshot._state.update(key=None, snapshot=None)
+    assert snapshot.current_snapshot() is not None
+    ms = round((time.perf_counter() - start) * 1000, 1)
+    return {"catalogue": size, "query": "snapshot build", "user": "-", "p50_ms": ms, "p95_ms": ms,
+            "rss_growth_mb": round(_rss_mb() - before, 1)}
+
+
 def run() -> list[dict]:
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -44,6 +62,11 @@ def run() -> list[dict]:
         tradition = Tradition.objects.get(slug="gen-t1").pk
         source = Recording.objects.filter(community__slug="gen-0", record_protocol="public").first().pk
         member = get_user_model().objects.get(username="catalogue-member")
+        settings.SEARCH_SNAPSHOT = "off"  # a process that has served requests (its modules are loaded) ...
+        for url in QUERIES.values():
+            Client().get(url.format(tradition=tradition))
+        settings.SEARCH_SNAPSHOT = "sync"  # ... builds its snapshot, before the timing starts
+        rows.append(_snapshot_row(size))
         for who in ("anonymous", "member"):
             client = Client()
             if who == "member":

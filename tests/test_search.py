@@ -14,12 +14,14 @@ pytestmark = pytest.mark.django_db
 def catalogue(request, monkeypatch, settings):
     """Each test runs three times: rare terms (matches read from the index, visibility checked in
     Python), common ones (CANDIDATES 0: the database intersects, scores and checks visibility), and
-    from the in-memory snapshot (built afresh for every search here, as these writes never commit)."""
+    from the in-memory snapshot (built afresh for every search here, as these writes never commit;
+    FEW_ANNOTATIONS 0: annotations checked against the caller's answer for all of them)."""
     if request.param == "sql":
         monkeypatch.setattr("archive.search.query.CANDIDATES", 0)
     if request.param == "memory":
         settings.SEARCH_SNAPSHOT, settings.SEARCH_SNAPSHOT_CACHED = "sync", False
         monkeypatch.setattr("archive.search.query._matching", _not_from_the_database)
+        monkeypatch.setattr("archive.search.memory_search.FEW_ANNOTATIONS", 0)
     return _catalogue()
 
 

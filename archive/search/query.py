@@ -13,14 +13,14 @@ from ..id_sets import id_set
 from ..models import Analysis, RecordingFile, SearchDocument
 from .highlight import snippet
 from .index import search_reindex_dirty
+from .memory_search import SnapshotRows, search_in_memory
 from .memory_text import TextIndex
 from .normalize import query_terms
 from .snapshot import current_snapshot
-from .visible_rows import annotation_mask, visible_mask
+from .visible_rows import MAX_DOCS, admitted_annotations
 
 WEIGHT = {SearchDocument.Kind.TITLE: 5, SearchDocument.Kind.RECORD: 2, SearchDocument.Kind.NARRATIVE: 1,
           SearchDocument.Kind.ANNOTATION: 1}
-MAX_DOCS = 5000  # hits of one kind per query
 CANDIDATES = 20000  # index matches checked for visibility in Python before the database joins instead
 FTS = "archive_searchdocument_fts"  # migration 0014
 
@@ -36,17 +36,12 @@ def _matching(term: str) -> Q:
     return Q(folded__contains=term)
 
 
-def _recording_scores(terms: list[str], recordings, snapshot) -> dict:
+def _recording_scores(terms: list[str], recordings) -> dict:
     """{recording: (score, best document or None)} for the visible, filtered recordings whose
     titles and records hold every term; a term's share of the score is the weight of the best kind
-    of document holding it. From the snapshot when there is one (visibility asked of the database);
-    otherwise rare terms are read from the index and visibility is checked on the few recordings
-    they name, and with a common term the database intersects, scores and joins with what the
-    caller may see, so no match is lost to a cap."""
-    if snapshot is not None:
-        rows, scores = snapshot.recording_scores(terms)
-        keep = visible_mask(snapshot, recordings)[rows]
-        return {snapshot.ids[row]: (int(score), None) for row, score in zip(rows[keep], scores[keep], strict=True)}
+    of document holding it. Rare terms are read from the index and visibility is checked on the few
+    recordings they name; with a common term the database intersects, scores and joins with what
+    the caller may see, so no match is lost to a cap."""
     per_term = [SearchDocument.objects.exclude(kind=SearchDocument.Kind.ANNOTATION).filter(_matching(term))
                 for term in terms]
     if any(_common(docs) for docs in per_term):
@@ -92,12 +87,9 @@ def _common(docs) -> bool:
     return docs.values("pk")[:CANDIDATES + 1].count() > CANDIDATES
 
 
-def _annotation_docs(terms: list[str], recordings, user, snapshot) -> list[tuple]:
+def _annotation_docs(terms: list[str], recordings, user) -> list[tuple]:
     """(doc, recording, annotation, start) of the annotations holding every term that the caller
     may see (the recording visible and filtered, the annotation's own protocol admitting them)."""
-    if snapshot is not None:
-        admitted = annotation_mask(snapshot, annotations_visible(user=user))
-        return snapshot.annotation_docs(terms, visible_mask(snapshot, recordings), admitted, limit=MAX_DOCS)
     docs = SearchDocument.objects.filter(kind=SearchDocument.Kind.ANNOTATION)
     for term in terms:
         docs = docs.filter(_matching(term))
@@ -106,12 +98,8 @@ def _annotation_docs(terms: list[str], recordings, user, snapshot) -> list[tuple
         return list(docs.filter(recording__in=recordings.values("pk"),
                                 annotation__in=annotations_visible(user=user).values("pk")).values_list(*fields)[:MAX_DOCS])
     rows = list(docs.values_list(*fields))
-    if not rows:
-        return []
     seen = _visible_among(recordings, {r[1] for r in rows})
-    allowed = set(annotations_visible(user=user, recording_ids=seen)
-                  .filter(pk__in=id_set({r[2] for r in rows if r[1] in seen})).values_list("pk", flat=True))
-    return [r for r in rows if r[2] in allowed][:MAX_DOCS]
+    return admitted_annotations([r for r in rows if r[1] in seen], user)
 
 
 def search(*, user, query: str, recordings=None) -> dict:
@@ -121,14 +109,16 @@ def search(*, user, query: str, recordings=None) -> dict:
     search_reindex_dirty(limit=200)  # anything whose rebuild was missed
     recordings = recordings if recordings is not None else recordings_visible(user=user)
     terms = query_terms(query)
-    if not terms:
+    snapshot = current_snapshot() if all(TextIndex.answers(term) for term in terms) else None
+    if snapshot is not None:
+        return search_in_memory(snapshot, user=user, terms=terms, recordings=recordings)
+    if not terms:  # browsing by filters alone, ordered by title
         ids = list(recordings.order_by("title").values_list("pk", flat=True))
         return {"terms": [], "recording_ids": ids, "hits": [{"type": "recording", "recording": pk, "score": 0}
                                                            for pk in ids]}
-    snapshot = current_snapshot() if all(TextIndex.answers(term) for term in terms) else None
     hits = [{"type": "recording", "recording": pk, "score": score, "doc": doc}
-            for pk, (score, doc) in _recording_scores(terms, recordings, snapshot).items()]
-    for doc_id, recording_id, annotation_id, start in _annotation_docs(terms, recordings, user, snapshot):
+            for pk, (score, doc) in _recording_scores(terms, recordings).items()]
+    for doc_id, recording_id, annotation_id, start in _annotation_docs(terms, recordings, user):
         hits.append({"type": "annotation", "recording": recording_id, "annotation": annotation_id,
                      "start": start, "score": len(terms), "doc": doc_id})
     hits.sort(key=lambda h: (-h["score"], h["type"] != "recording", h.get("start") or 0))
@@ -177,10 +167,8 @@ def facets(*, user, recording_ids) -> dict:
     from ..analysis import ANALYSER, VERSION
     from ..models import Recording
 
-    snapshot = current_snapshot()
-    rows = snapshot.rows_of(recording_ids) if snapshot is not None else None
-    if rows is not None:
-        return _facets_in_memory(snapshot, rows)
+    if isinstance(recording_ids, SnapshotRows):  # counted in the snapshot the search used
+        return _facets_in_memory(recording_ids.snapshot, recording_ids.rows)
     qs = Recording.objects.filter(pk__in=id_set(recording_ids))
 
     def count(field, label_field=None):

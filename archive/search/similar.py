@@ -62,14 +62,15 @@ def _ranked(scores: np.ndarray, head: int) -> np.ndarray:
     return top[np.argsort(-scores[top])]
 
 
-def similar_recordings(*, user, recording, limit: int = 10) -> list[tuple[str, float]]:
+def similar_recordings(*, user, recording, limit: int = 10, visible=None) -> list[tuple[str, float]]:
+    """``visible``: the caller's recordings_visible, when the caller has it already."""
     ids, rows, matrix = _vectors()
     row = rows.get(recording.pk)
     if row is None:
         return []  # not analysed (yet)
     scores = matrix @ matrix[row]
     scores[row] = -np.inf
-    visible = recordings_visible(user=user)
+    visible = visible if visible is not None else recordings_visible(user=user)
     found: list[tuple[str, float]] = []
     start, batch = 0, max(4 * limit, 50)
     order = np.empty(0, dtype=np.int64)

@@ -39,7 +39,7 @@ WEIGHT = {SearchDocument.Kind.TITLE: 5, SearchDocument.Kind.RECORD: 2, SearchDoc
 @dataclass
 class Snapshot:
     serial: int  # which build of this process
-    ids: list  # recording ids by row
+    ids: list  # recording ids by row, rows in the database's order of titles
     rows: dict  # recording id -> row
     raw_rows: dict  # the id as the database driver gives it -> row
     facets: FacetTable
@@ -64,18 +64,21 @@ class Snapshot:
         rows = np.flatnonzero(total)
         return rows, total[rows]
 
-    def annotation_docs(self, terms: list[str], recordings: np.ndarray, annotations: np.ndarray,
-                        limit: int) -> list[tuple]:
-        """(doc, recording, annotation, start) of the first ``limit`` annotations holding every
-        term, by start, that both masks admit (``recordings`` by row, ``annotations`` by document)."""
+    def annotation_matches(self, terms: list[str], recordings: np.ndarray) -> np.ndarray:
+        """The annotation documents holding every term, on the recordings ``recordings`` marks (by
+        row), by start."""
         docs = np.zeros(0, dtype=np.int32)
         for i, term in enumerate(terms):
             found = self.text.documents_with(term)
             found = found[self.doc_weight[found] == 0]
             docs = found if i == 0 else np.intersect1d(docs, found, assume_unique=True)
-        docs = docs[recordings[self.doc_recording[docs]] & annotations[docs]]
-        docs = docs[np.argsort(np.nan_to_num(self.doc_start[docs]), kind="stable")][:limit]
-        return [(int(pk), self.ids[row], uuid.UUID(bytes=bytes(annotation).ljust(16, b"\0")), None if start != start else float(start))
+        docs = docs[recordings[self.doc_recording[docs]]]
+        return docs[np.argsort(np.nan_to_num(self.doc_start[docs]), kind="stable")]
+
+    def annotation_rows(self, docs: np.ndarray) -> list[tuple]:
+        """(doc, recording, annotation, start) of these documents."""
+        return [(int(pk), self.ids[row], uuid.UUID(bytes=bytes(annotation).ljust(16, b"\0")),
+                 None if start != start else float(start))
                 for pk, row, annotation, start in zip(self.doc_pk[docs].tolist(), self.doc_recording[docs].tolist(),
                                                       self.doc_annotation[docs], self.doc_start[docs].tolist(), strict=True)]
 
@@ -88,13 +91,6 @@ class Snapshot:
                                         for a, d in zip(self.doc_annotation[docs], docs, strict=True)}
         return self._docs_by_annotation
 
-    def rows_of(self, recording_ids) -> np.ndarray | None:
-        """Rows of these recordings, or None if one is not in the snapshot."""
-        try:
-            return np.fromiter((self.rows[pk] for pk in recording_ids), dtype=np.int64, count=len(recording_ids))
-        except KeyError:
-            return None
-
 
 _serials = itertools.count()
 
@@ -102,7 +98,7 @@ _serials = itertools.count()
 def raw_rows(queryset):
     """The queryset's rows as the database driver gives them: UUIDs stay as stored (hex text on
     SQLite), since converting a million of them is most of a build's time."""
-    sql, params = queryset.order_by().query.sql_with_params()
+    sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(20000):
@@ -126,7 +122,7 @@ def _facet_table(rows: dict, recordings: list[tuple]) -> FacetTable:
     table.add("country", ((i, (r[6], r[6])) for i, r in enumerate(recordings) if r[6]))
 
     def linked(queryset):
-        return ((rows[raw], value) for raw, *value in raw_rows(queryset) if raw in rows)
+        return ((rows[raw], value) for raw, *value in raw_rows(queryset.order_by()) if raw in rows)
 
     table.add("instrument", ((row, (slug, name)) for row, (slug, name) in linked(
         Recording.instruments.through.objects.values_list("recording_id", "instrument__slug", "instrument__name"))))
@@ -143,10 +139,10 @@ def _facet_table(rows: dict, recordings: list[tuple]) -> FacetTable:
 
 def build() -> Snapshot:
     """Read the recordings' facet values and every search document (about 5 s at 100,000 recordings)."""
-    recordings = list(raw_rows(Recording.objects.values_list(
+    recordings = list(raw_rows(Recording.objects.order_by("title", "pk").values_list(
         "pk", "tradition_id", "tradition__name", "community_id", "community__name", "year_from", "place__country")))
     rows = {r[0]: i for i, r in enumerate(recordings)}  # by the id as stored
-    docs = [d for d in raw_rows(SearchDocument.objects.values_list(
+    docs = [d for d in raw_rows(SearchDocument.objects.order_by().values_list(
         "pk", "recording_id", "kind", "annotation_id", "start", "folded")) if d[1] in rows]
     ids = [as_uuid(r[0]) for r in recordings]
     return Snapshot(

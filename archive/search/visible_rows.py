@@ -8,16 +8,19 @@ changes with every committed write to the data (archive/page_cache.py). The same
 same generation therefore has the same answer, and a changed protocol, label, membership or
 withdrawal is decided afresh on the next search. Asking "which of 50,000 matches may I see" each
 time took a quarter of a second at 100,000 recordings; a common search now asks once per
-catalogue change and caller."""
+catalogue change and caller. (A few matched annotations are simply asked about: admitted_annotations.)"""
 import threading
 from collections import OrderedDict
 
 import numpy as np
 from django.conf import settings
 
+from ..access import annotations_visible
+from ..id_sets import id_set
 from ..page_cache import generation
 from .snapshot import raw_rows
 
+MAX_DOCS = 5000  # annotation hits per query
 KEPT = 64  # answers per process (a mask of one byte per recording or document each)
 
 _lock = threading.Lock()
@@ -35,7 +38,7 @@ def _admitted(snapshot, queryset, size: int, index: dict) -> np.ndarray:
             _answers.move_to_end(key)
             return _answers[key]
     mask = np.zeros(size, dtype=bool)
-    mask[np.asarray([index[pk] for (pk,) in raw_rows(queryset.values_list("pk")) if pk in index], dtype=np.int64)] = True
+    mask[np.asarray([index[pk] for (pk,) in raw_rows(queryset.order_by().values_list("pk")) if pk in index], dtype=np.int64)] = True
     if key is not None:
         with _lock:
             _answers[key] = mask
@@ -55,3 +58,13 @@ def annotation_mask(snapshot, annotations) -> np.ndarray:
     """A boolean per snapshot document: an annotation ``annotations`` admits (archive/access.py's
     annotations_visible for the caller)."""
     return _admitted(snapshot, annotations, len(snapshot.doc_pk), snapshot.docs_by_annotation())
+
+
+def admitted_annotations(rows: list[tuple], user) -> list[tuple]:
+    """Those of these (doc, recording, annotation, start) rows, on recordings already known to be
+    visible and filtered, whose own protocol admits the caller; the first MAX_DOCS."""
+    if not rows:
+        return []
+    allowed = set(annotations_visible(user=user, recording_ids={r[1] for r in rows})
+                  .filter(pk__in=id_set({r[2] for r in rows})).values_list("pk", flat=True))
+    return [r for r in rows if r[2] in allowed][:MAX_DOCS]

@@ -123,12 +123,13 @@ class RecordingViewSet(RecordingMediaMixin, viewsets.GenericViewSet):
         """Nearest recordings by analysed features (cosine), among those the caller may see."""
         from ...search.similar import similar_recordings
 
-        recording = self.get_object(recordings_visible(user=request.user))  # the bare row: only its id is needed
+        visible = recordings_visible(user=request.user)
+        recording = self.get_object(visible)  # the bare row: only its id is needed
         try:
             limit = max(1, min(100, int(request.query_params.get("limit", 10))))
         except ValueError:
             raise ServiceError(gettext("limit must be a whole number"), field="limit") from None
-        pairs = similar_recordings(user=request.user, recording=recording, limit=limit)
+        pairs = similar_recordings(user=request.user, recording=recording, limit=limit, visible=visible)
         found = self.get_queryset().in_bulk([pk for pk, _ in pairs])
         items = [found[pk] for pk, _ in pairs if pk in found]
         data = self._output(items, many=True)
