@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 PYTHON ?= python3
 
-.PHONY: install run test bench lint browser clean
+.PHONY: install run test bench lint browser pgvector clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ browser:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# pgvector for the machine's PostgreSQL, built from Debian's source of it (scripts/install_pgvector.sh).
+pgvector:
+	bash scripts/install_pgvector.sh
 
 run: install
 	$(PY) manage.py runstack

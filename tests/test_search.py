@@ -120,7 +120,10 @@ def _analysed(rec, vector):
                             features=list(v / np.linalg.norm(v)))
 
 
-def test_similar_recordings_skip_hidden_neighbours_and_still_fill_the_list():
+@pytest.mark.parametrize("snapshot", ["off", "sync"])
+def test_similar_recordings_skip_hidden_neighbours_and_still_fill_the_list(snapshot, settings):
+    """Candidates are checked by the database, or against the caller's answer kept with the snapshot."""
+    settings.SEARCH_SNAPSHOT, settings.SEARCH_SNAPSHOT_CACHED = snapshot, False
     owner = f.make_user()
     community = f.make_community(members=[owner], stewards=[f.make_user()])
     source = f.make_recording(community, title="source")
@@ -156,3 +159,50 @@ def test_the_kept_feature_matrix_follows_new_and_withdrawn_analyses(settings):
     assert titles == ["near", "far"]
     Analysis.objects.filter(recording=near).delete()
     assert [r["title"] for r in client().get(f"/api/recordings/{source.pk}/similar/").json()["results"]] == ["far"]
+
+
+def test_the_vector_index_covers_the_analysers_vectors():
+    import importlib
+
+    from archive.analysis.features import DIMENSIONS
+    from archive.search import similar_pgvector
+
+    migration = importlib.import_module("archive.migrations.0016_analysis_embedding_hnsw")
+    assert migration.DIMENSIONS == similar_pgvector.DIMENSIONS == DIMENSIONS
+
+
+def test_on_postgresql_similar_recordings_come_from_the_hnsw_index_and_skip_what_is_hidden():
+    from django.db import connection, transaction
+
+    from archive.access import recordings_visible
+    from archive.analysis.features import DIMENSIONS
+    from archive.search import similar_pgvector
+
+    if not similar_pgvector.available():
+        pytest.skip("PostgreSQL with pgvector only (scripts/install_pgvector.sh)")
+    owner = f.make_user()
+    community = f.make_community(members=[owner], stewards=[f.make_user()])
+    rng = np.random.default_rng(5)
+    base = rng.normal(size=DIMENSIONS)
+    source = f.make_recording(community, title="source")
+    _analysed(source, base)
+    for i in range(12):  # the nearest twelve are hidden from outsiders
+        _analysed(f.make_recording(community, title=f"hidden {i}", record_protocol="community"),
+                  base + 0.01 * (i + 1) * rng.normal(size=DIMENSIONS))
+    similarity = {}
+    for i in range(8):
+        vector = base + (0.5 + 0.2 * i) * rng.normal(size=DIMENSIONS)
+        _analysed(f.make_recording(community, title=f"open {i}"), vector)
+        similarity[f"open {i}"] = vector @ base / np.linalg.norm(vector) / np.linalg.norm(base)
+    outside = client().get(f"/api/recordings/{source.pk}/similar/", {"limit": 5}).json()["results"]
+    assert [r["title"] for r in outside] == sorted(similarity, key=similarity.get, reverse=True)[:5]
+    assert [r["similarity"] for r in outside] == pytest.approx(sorted(similarity.values(), reverse=True)[:5], abs=1e-4)
+    inside = client(owner).get(f"/api/recordings/{source.pk}/similar/", {"limit": 5}).json()["results"]
+    assert {r["title"] for r in inside} <= {f"hidden {i}" for i in range(12)} and len(inside) == 5
+
+    sql, params = similar_pgvector.query(recording_id=source.pk, visible=recordings_visible(user=None), limit=5)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a table this small would be scanned otherwise
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "archive_analysis_embedding_hnsw" in plan, plan

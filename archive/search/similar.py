@@ -2,9 +2,10 @@
 
 Every current analysis's vector is held in memory, normalised, as one matrix per process; it is
 reloaded when the analyses change (a generation every write to them advances), so a query is one
-matrix product instead of reading and parsing every vector. Access is never cached: candidates
-are checked against what the caller may see in ranked batches, so hidden neighbours are left
-out before ranking and the caller still gets ``limit`` results."""
+matrix product instead of reading and parsing every vector. Candidates are checked against what
+the caller may see in ranked batches, so hidden neighbours are left out before ranking and the
+caller still gets ``limit`` results; while the search snapshot is current the check reads the
+caller's kept answer (archive/search/visible_rows.py) instead of asking the database again."""
 import threading
 
 import numpy as np
@@ -15,6 +16,9 @@ from ..access import recordings_visible
 from ..analysis import ANALYSER, VERSION
 from ..models import Analysis
 from ..page_cache import VECTORS_KEY, generation
+from . import similar_pgvector
+from .snapshot import current_snapshot
+from .visible_rows import visible_mask
 
 _lock = threading.Lock()
 _cache: dict = {"key": None, "ids": [], "rows": {}, "matrix": np.zeros((0, 0), dtype=np.float32)}
@@ -62,15 +66,28 @@ def _ranked(scores: np.ndarray, head: int) -> np.ndarray:
     return top[np.argsort(-scores[top])]
 
 
+def _allowed(visible, candidates: list) -> set:
+    """Which candidates ``visible`` admits: from the kept answer while the snapshot is current and
+    holds them all, else from the database."""
+    snapshot = current_snapshot()
+    if snapshot is not None and all(pk in snapshot.rows for pk in candidates):
+        mask = visible_mask(snapshot, visible)
+        return {pk for pk in candidates if mask[snapshot.rows[pk]]}
+    return set(visible.filter(pk__in=candidates).values_list("pk", flat=True))
+
+
 def similar_recordings(*, user, recording, limit: int = 10, visible=None) -> list[tuple[str, float]]:
-    """``visible``: the caller's recordings_visible, when the caller has it already."""
+    """``visible``: the caller's recordings_visible, when the caller has it already. On PostgreSQL
+    with pgvector, an HNSW index answers (similar_pgvector.py); elsewhere the matrix below."""
+    visible = visible if visible is not None else recordings_visible(user=user)
+    if similar_pgvector.available():
+        return similar_pgvector.nearest(recording_id=recording.pk, visible=visible, limit=limit)
     ids, rows, matrix = _vectors()
     row = rows.get(recording.pk)
     if row is None:
         return []  # not analysed (yet)
     scores = matrix @ matrix[row]
     scores[row] = -np.inf
-    visible = visible if visible is not None else recordings_visible(user=user)
     found: list[tuple[str, float]] = []
     start, batch = 0, max(4 * limit, 50)
     order = np.empty(0, dtype=np.int64)
@@ -78,7 +95,7 @@ def similar_recordings(*, user, recording, limit: int = 10, visible=None) -> lis
         if start + batch > len(order):
             order = _ranked(scores, max(2 * (start + batch), 256))
         candidates = [ids[i] for i in order[start:start + batch] if scores[i] > -np.inf]
-        allowed = set(visible.filter(pk__in=candidates).values_list("pk", flat=True))
+        allowed = _allowed(visible, candidates)
         found += [(pk, round(float(scores[rows[pk]]), 4)) for pk in candidates if pk in allowed]
         start, batch = start + batch, min(batch * 4, 5000)  # many hidden neighbours: look further, in bigger steps
     return found[:limit]
