@@ -181,6 +181,13 @@ def recording_visible_or_none(*, user, pk) -> Recording | None:
         return None
 
 
+def annotation_open_with_its_recording(protocol: str) -> bool:
+    """An annotation under this protocol is seen by everyone who sees its recording (the public
+    level, which _protocol_q admits for every viewer in annotations_visible below). Search reads
+    this to ask the database only about the others."""
+    return protocol == ProtocolLevel.PUBLIC
+
+
 def annotations_visible(*, user, recording: Recording | None = None, recording_ids=None) -> QuerySet[Annotation]:
     """Annotations of visible recordings that the annotation's own protocol admits; with
     ``recording_ids``, only among those recordings (still checked here), which spares the database

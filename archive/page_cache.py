@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 GENERATION_KEY = "catalogue:generation"
 VECTORS_KEY = "catalogue:vectors"  # the analyses' feature vectors (archive/search/similar.py)
 SEARCH_KEY = "catalogue:search"  # the search snapshot's documents and facets (archive/search/snapshot.py)
+VISIBILITY_KEY = "catalogue:visibility"  # callers' kept access answers (archive/search/visible_rows.py)
 CACHED_VIEWS = frozenset({"home", "browse", "search", "tradition", "community", "collection", "recording",
                           "api-search"})
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
@@ -42,8 +43,13 @@ PLACEHOLDER = b"\x00csrf\x00"
 WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 CATALOGUE_TABLE = re.compile(r'(?<![\w.])"?(archive|generation)_(?!upload\b|sharelinkuse\b)')
 ANALYSIS_TABLE = re.compile(r'(?<![\w.])"?archive_analysis\b')
-SEARCH_TABLE = re.compile(r'(?<![\w.])"?archive_(searchdocument|recording\w*|analysis|tradition|community|place'
-                          r'|instrument|language|label)"?(?!\w)')
+# what access or a recording filter can depend on: every archive table but those named here (a
+# preservation log, uploads in flight, share-link use, proposals, scores, narratives, the search
+# text and the history tables), which no access rule or filter reads
+VISIBILITY_TABLE = re.compile(r'(?<![\w.])"?archive_(?!(preservationevent|upload|sharelinkuse|proposal|score|narrative'
+                              r'|searchdocument\w*|historical\w*)"?(?!\w))\w')
+SEARCH_TABLE = re.compile(r'(?<![\w.])"?archive_(searchdocument|recording\w*|analysis|annotation|tradition|community'
+                          r'|place|instrument|language|label)"?(?!\w)')
 
 
 _last_warning = 0.0
@@ -89,6 +95,10 @@ def search_changed() -> None:
     _advance(SEARCH_KEY)
 
 
+def visibility_changed() -> None:
+    _advance(VISIBILITY_KEY)
+
+
 def _once_committed(connection, callback) -> None:
     if not connection.in_atomic_block:
         callback()
@@ -104,6 +114,8 @@ def _watch_writes(execute, sql, params, many, context):
             _once_committed(context["connection"], vectors_changed)
         if SEARCH_TABLE.search(sql):
             _once_committed(context["connection"], search_changed)
+        if VISIBILITY_TABLE.search(sql):
+            _once_committed(context["connection"], visibility_changed)
     return result
 
 

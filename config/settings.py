@@ -106,6 +106,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not :memory:, so that a real worker process sees the test data.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_songkeeper.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # pgvector's HNSW scans go on past filtered-out rows in distance order (similar recordings skip
+    # what the caller may not see, archive/search/similar_pgvector.py). Set when the connection
+    # opens; a placeholder, harmless where pgvector is not installed.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c hnsw.iterative_scan=strict_order"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

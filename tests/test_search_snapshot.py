@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from archive.models import Instrument, Recording
+from archive.labels import labels_sync
+from archive.models import Instrument, Label, Recording, RecordingLabel
 from archive.search import snapshot as snapshots
 from archive.search.memory_facets import FacetTable
 from archive.search.memory_text import TextIndex
@@ -83,6 +84,12 @@ def test_a_kept_snapshot_follows_every_committed_write(kept):
     assert not [h for h in search(q="verse")["results"] if h["type"] == "annotation"]
     assert [h["start"] for h in search(steward, q="verse")["results"] if h["type"] == "annotation"] == [61]
 
+    labels_sync(Label)  # an earlier transactional test may have flushed the catalogue of labels
+    RecordingLabel.objects.create(recording=recording, label_id="tk_secret_sacred")  # the same query, other data
+    assert titles(search(q="ferryman")) == []
+    RecordingLabel.objects.filter(recording=recording).delete()
+    assert titles(search(q="ferryman")) == ["Lament of the ferryman"]
+
     Recording.objects.filter(pk=recording.pk).update(record_protocol="community")  # a bulk write counts too
     hidden = search(q="ferryman")
     assert titles(hidden) == [] and hidden["facets"]["instrument"] == []
@@ -100,3 +107,25 @@ def test_in_the_background_the_database_answers_until_the_snapshot_is_built(sett
         time.sleep(0.05)
     assert snapshots.current_snapshot() is not None
     assert titles(search(q="salt")) == ["Song of the salt road"]  # now from memory
+
+
+@pytest.mark.django_db
+def test_annotations_open_with_their_recording_are_exactly_what_access_shows_everyone_who_sees_it():
+    """Search asks the database only about annotations access.annotation_open_with_its_recording
+    calls restricted; for every caller, the open ones on a recording they see are visible."""
+    from archive.access import annotation_open_with_its_recording, annotations_visible, recordings_visible
+    from archive.models import Annotation
+
+    member, registered, author = f.make_user("m"), f.make_user("r"), f.make_user("a")
+    community = f.make_community(members=[member, author], stewards=[f.make_user()])
+    for protocol in ("public", "registered", "community"):
+        for level in ("public", "registered", "community", "stewards"):
+            recording = f.make_recording(community, record_protocol=protocol)
+            Annotation.objects.create(recording=recording, start=1, end=2, body="x", protocol=level, author=author)
+    for user in (None, registered, member, author):
+        seen = set(recordings_visible(user=user).values_list("pk", flat=True))
+        shown = set(annotations_visible(user=user).values_list("pk", flat=True))
+        for annotation in Annotation.objects.filter(recording__in=seen):
+            if annotation_open_with_its_recording(annotation.protocol):
+                assert annotation.pk in shown
+        assert any(not annotation_open_with_its_recording(a.protocol) for a in Annotation.objects.all())

@@ -55,13 +55,17 @@ class RankedHits(Sequence):
 
 
 def _annotations(snapshot, terms, visible, user) -> np.ndarray:
-    """The caller's annotation documents holding every term, by start."""
+    """The caller's annotation documents holding every term, by start. Those open to whoever sees
+    their (visible) recording need no question; about the others the database is asked, one by one
+    when they are few, else through the caller's kept answer for all annotations."""
     docs = snapshot.annotation_matches(terms, visible)
-    if len(docs) <= FEW_ANNOTATIONS:
-        allowed = {r[0] for r in admitted_annotations(snapshot.annotation_rows(docs), user)}
-        return docs[np.isin(snapshot.doc_pk[docs], np.fromiter(allowed, dtype=np.int64, count=len(allowed)))]
-    admitted = annotation_mask(snapshot, annotations_visible(user=user))  # asked once per catalogue change
-    return docs[admitted[docs]][:MAX_DOCS]
+    restricted = docs[~snapshot.doc_open[docs]]
+    if len(restricted) <= FEW_ANNOTATIONS:
+        allowed = {r[0] for r in admitted_annotations(snapshot.annotation_rows(restricted), user)}
+        admitted = np.isin(snapshot.doc_pk[docs], np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+    else:
+        admitted = annotation_mask(snapshot, annotations_visible(user=user))[docs]  # asked once per change
+    return docs[snapshot.doc_open[docs] | admitted][:MAX_DOCS]
 
 
 def search_in_memory(snapshot, *, user, terms: list[str], recordings) -> dict:

@@ -1,12 +1,13 @@
 """Similar recordings on PostgreSQL with pgvector: an HNSW index scan (migration 0016) that
 leaves out what the caller may not see as it goes.
 
-pgvector 0.8's iterative index scan (``hnsw.iterative_scan = strict_order``) keeps reading the
-index in distance order until ``limit`` rows pass the filter, so many hidden neighbours cost a
+pgvector 0.8's iterative index scan (``hnsw.iterative_scan = strict_order``, set for every
+connection in config/settings.py) keeps reading the index in distance order until ``limit`` rows
+pass the filter, so many hidden neighbours cost a
 longer scan, never a short list. The filter is archive/access.py's visible-recordings query,
 joined as a subquery. Vectors of another length than the index's (tests' small ones) are ranked
 exactly, by a scan."""
-from django.db import connection, transaction
+from django.db import connection
 
 from ..analysis import ANALYSER, VERSION
 
@@ -53,9 +54,7 @@ def nearest(*, recording_id, visible, limit: int) -> list[tuple]:
     asked = query(recording_id=recording_id, visible=visible, limit=limit)
     if asked is None:
         return []  # not analysed (yet)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL hnsw.iterative_scan = strict_order")
-        cursor.execute(f"SET LOCAL hnsw.ef_search = {max(40, 2 * int(limit))}")
+    with connection.cursor() as cursor:
         cursor.execute(*asked)
         rows = cursor.fetchall()
     found = {}  # a recording analysed twice by this version counts once, at its nearest

@@ -24,6 +24,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 
+from ..access import annotation_open_with_its_recording
 from ..analysis import ANALYSER, VERSION
 from ..models import Analysis, Recording, RecordingFile, RecordingLabel, SearchDocument
 from ..page_cache import SEARCH_KEY, generation
@@ -49,6 +50,7 @@ class Snapshot:
     doc_pk: np.ndarray
     doc_annotation: np.ndarray  # the annotation's id as 16 bytes (numpy drops trailing zero bytes: pad them back)
     doc_start: np.ndarray  # seconds (NaN: none)
+    doc_open: np.ndarray  # an annotation seen by all who see its recording (access.annotation_open_with_its_recording)
     _docs_by_annotation: dict | None = None
 
     def recording_scores(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -143,7 +145,7 @@ def build() -> Snapshot:
         "pk", "tradition_id", "tradition__name", "community_id", "community__name", "year_from", "place__country")))
     rows = {r[0]: i for i, r in enumerate(recordings)}  # by the id as stored
     docs = [d for d in raw_rows(SearchDocument.objects.order_by().values_list(
-        "pk", "recording_id", "kind", "annotation_id", "start", "folded")) if d[1] in rows]
+        "pk", "recording_id", "kind", "annotation_id", "start", "folded", "annotation__protocol")) if d[1] in rows]
     ids = [as_uuid(r[0]) for r in recordings]
     return Snapshot(
         serial=next(_serials), ids=ids, rows={pk: i for i, pk in enumerate(ids)}, raw_rows=rows, facets=_facet_table(rows, recordings),
@@ -152,7 +154,9 @@ def build() -> Snapshot:
         doc_weight=np.fromiter((WEIGHT[d[2]] for d in docs), dtype=np.int8, count=len(docs)),
         doc_pk=np.fromiter((d[0] for d in docs), dtype=np.int64, count=len(docs)),
         doc_annotation=np.array([_uuid_bytes(d[3]) for d in docs], dtype="S16"),
-        doc_start=np.array([np.nan if d[4] is None else d[4] for d in docs], dtype=np.float64))
+        doc_start=np.array([np.nan if d[4] is None else d[4] for d in docs], dtype=np.float64),
+        doc_open=np.fromiter((d[6] is not None and annotation_open_with_its_recording(d[6]) for d in docs),
+                             dtype=bool, count=len(docs)))
 
 
 _lock = threading.Lock()

@@ -1,14 +1,16 @@
 """Which of the snapshot's recordings a visible-recordings query admits, kept per process while
-the catalogue stands.
+nothing it depends on changes.
 
 Access is decided by archive/access.py alone; this only remembers its answer. A query's SQL and
 parameters name everything its answer depends on except the data (the caller's id, communities,
-grants and the day are parameters; so are the search filters), and the catalogue generation
-changes with every committed write to the data (archive/page_cache.py). The same SQL under the
-same generation therefore has the same answer, and a changed protocol, label, membership or
-withdrawal is decided afresh on the next search. Asking "which of 50,000 matches may I see" each
-time took a quarter of a second at 100,000 recordings; a common search now asks once per
-catalogue change and caller. (A few matched annotations are simply asked about: admitted_annotations.)"""
+grants and the day are parameters; so are the search filters), and the visibility generation
+changes with every committed write to any table access or a filter reads (archive/page_cache.py:
+every archive table but a few logs and texts). The same SQL under the same generation therefore
+has the same answer, and a changed protocol, label, membership or withdrawal is decided afresh on
+the next search, while a training job's progress or a preservation event leaves the answers kept.
+Asking "which of 50,000 matches may I see" each time took a quarter of a second at 100,000
+recordings; a common search now asks once per such change and caller. (A few matched annotations
+are simply asked about: admitted_annotations.)"""
 import threading
 from collections import OrderedDict
 
@@ -17,7 +19,7 @@ from django.conf import settings
 
 from ..access import annotations_visible
 from ..id_sets import id_set
-from ..page_cache import generation
+from ..page_cache import VISIBILITY_KEY, generation
 from .snapshot import raw_rows
 
 MAX_DOCS = 5000  # annotation hits per query
@@ -30,7 +32,7 @@ _answers: OrderedDict = OrderedDict()
 def _admitted(snapshot, queryset, size: int, index: dict) -> np.ndarray:
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     try:
-        key = (generation(), snapshot.serial, sql, repr(params)) if settings.SEARCH_SNAPSHOT_CACHED else None
+        key = (generation(VISIBILITY_KEY), snapshot.serial, sql, repr(params)) if settings.SEARCH_SNAPSHOT_CACHED else None
     except Exception:  # no Redis: nothing can be known to be current
         key = None
     with _lock:

@@ -74,7 +74,8 @@ class Command(BaseCommand):
                 through_l.objects.bulk_create([through_l(recording=r, language=rng.choice(languages)) for r in recs])
                 RecordingLabel.objects.bulk_create([RecordingLabel(recording=r, label_id="tk_attribution")
                                                     for r in recs if rng.random() < 0.2])
-                notes = [Annotation(recording=r, start=float(s), end=float(s) + 5, body=" ".join(rng.sample(WORDS, 4)))
+                notes = [Annotation(recording=r, start=float(s), end=float(s) + 5, body=" ".join(rng.sample(WORDS, 4)),
+                                    protocol="community" if rng.random() < 0.1 else "public")  # 1 in 10 kept inside
                          for r in recs for s in range(0, 30, 10)]
                 Annotation.objects.bulk_create(notes)
                 docs = []
