@@ -2,7 +2,6 @@
 checked against what the caller may see and ranked as numbers, and a hit becomes a dict only
 when a page shows it. A common word matches tens of thousands of recordings; building a dict and
 a UUID for each of them cost more than finding them."""
-import uuid
 from collections.abc import Sequence
 
 import numpy as np
@@ -47,8 +46,8 @@ class RankedHits(Sequence):
         hit = {"type": "recording", "recording": s.ids[int(self._rows[i])], "score": int(self._scores[i])}
         if doc >= 0:
             start = float(s.doc_start[doc])
-            hit.update(type="annotation", annotation=uuid.UUID(bytes=bytes(s.doc_annotation[doc]).ljust(16, b"\0")),
-                       start=None if start != start else start, doc=int(s.doc_pk[doc]))
+            hit.update(type="annotation", annotation=s.annotation_id(doc), start=None if start != start else start,
+                       doc=int(s.doc_pk[doc]))
         elif self._with_docs:
             hit["doc"] = None
         return hit

@@ -3,8 +3,8 @@ memory, one per process, for the current search generation.
 
 A common word matches tens of thousands of documents; intersecting, scoring and counting facets
 over them in the database took a second at 100,000 recordings. From memory it is a few
-milliseconds, and the database is left with what must never be cached: which of the matches the
-caller may see (archive/access.py, asked fresh on every search).
+milliseconds. Which of the matches the caller may see is never the snapshot's to say: it is
+archive/access.py's answer, kept only while nothing it depends on changes (visible_rows.py).
 
 The snapshot is used only while it is current: any committed write to the tables it is read from
 advances the search generation (archive/page_cache.py), and until a new snapshot is built the
@@ -77,20 +77,25 @@ class Snapshot:
         docs = docs[recordings[self.doc_recording[docs]]]
         return docs[np.argsort(np.nan_to_num(self.doc_start[docs]), kind="stable")]
 
+    def _annotation_bytes(self, doc: int) -> bytes:
+        return bytes(self.doc_annotation[doc]).ljust(16, b"\0")
+
+    def annotation_id(self, doc: int) -> uuid.UUID:
+        return uuid.UUID(bytes=self._annotation_bytes(doc))
+
     def annotation_rows(self, docs: np.ndarray) -> list[tuple]:
         """(doc, recording, annotation, start) of these documents."""
-        return [(int(pk), self.ids[row], uuid.UUID(bytes=bytes(annotation).ljust(16, b"\0")),
+        return [(int(pk), self.ids[row], self.annotation_id(doc),
                  None if start != start else float(start))
-                for pk, row, annotation, start in zip(self.doc_pk[docs].tolist(), self.doc_recording[docs].tolist(),
-                                                      self.doc_annotation[docs], self.doc_start[docs].tolist(), strict=True)]
+                for pk, row, doc, start in zip(self.doc_pk[docs].tolist(), self.doc_recording[docs].tolist(),
+                                               docs.tolist(), self.doc_start[docs].tolist(), strict=True)]
 
     def docs_by_annotation(self) -> dict:
         """{annotation id as the database driver gives it: its document}, made on first use."""
         if self._docs_by_annotation is None:
-            as_key = (lambda b: uuid.UUID(bytes=b)) if connection.vendor == "postgresql" else bytes.hex
-            docs = np.flatnonzero(self.doc_weight == 0)
-            self._docs_by_annotation = {as_key(bytes(a).ljust(16, b"\0")): int(d)
-                                        for a, d in zip(self.doc_annotation[docs], docs, strict=True)}
+            as_key = self.annotation_id if connection.vendor == "postgresql" else (lambda d: self._annotation_bytes(d).hex())
+            self._docs_by_annotation = {as_key(d): d
+                                        for d in np.flatnonzero(self.doc_weight == 0).tolist()}
         return self._docs_by_annotation
 
 
