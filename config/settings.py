@@ -157,6 +157,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A job still queued after this long lost its message: the sweep re-sends it.
 JOB_STALE_AFTER_SECONDS = int(os.environ.get("JOB_STALE_AFTER_SECONDS", "300"))
 JOB_SWEEP_EVERY_SECONDS = int(os.environ.get("JOB_SWEEP_EVERY_SECONDS", "60"))
+# Search documents a missed rebuild left dirty are rebuilt this often (every search also does).
+SEARCH_SWEEP_EVERY_SECONDS = int(os.environ.get("SEARCH_SWEEP_EVERY_SECONDS", "60"))
 JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "5"))
 
 # --- Auth -----------------------------------------------------------------

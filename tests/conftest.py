@@ -64,6 +64,9 @@ def celery_worker(django_db_setup, redis_server):
         "DATABASE_URL": database_url(),
         "JOB_SWEEP_EVERY_SECONDS": "1",
         "JOB_STALE_AFTER_SECONDS": "3",
+        # no test relies on the search sweep, and its writes (indexing a test's recordings behind
+        # its back) would move the generations tests of the caches watch
+        "SEARCH_SWEEP_EVERY_SECONDS": "86400",
         # a transformer small enough for tests, long enough (a few seconds) to kill mid-training
         "STYLE_TRANSFORMER_STEPS": "400", "STYLE_TRANSFORMER_WIDTH": "64", "STYLE_TRANSFORMER_LAYERS": "2",
         "PYTHONUNBUFFERED": "1",

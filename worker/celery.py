@@ -20,7 +20,7 @@ def _schedule(sender, **kwargs):
         sender.signature("worker.tasks.sweep_jobs"),
         name="re-send jobs whose message was lost",
     )
-    sender.add_periodic_task(60.0, sender.signature("worker.tasks.search_sweep"),
+    sender.add_periodic_task(float(settings.SEARCH_SWEEP_EVERY_SECONDS), sender.signature("worker.tasks.search_sweep"),
                              name="rebuild search documents still marked dirty")
     sender.add_periodic_task(24 * 3600.0, sender.signature("worker.tasks.fixity_sweep"),
                              name="re-check a day's share of the masters")
