@@ -5,6 +5,10 @@ from django.db import transaction
 from ..models import Recording, SearchDocument
 from .normalize import fold
 
+# How much a term found in each kind of a recording's own documents counts (annotations are hits
+# of their own, not weighed here)
+WEIGHT = {SearchDocument.Kind.TITLE: 5, SearchDocument.Kind.RECORD: 2, SearchDocument.Kind.NARRATIVE: 1}
+
 
 def _record_text(recording: Recording) -> str:
     parts = [recording.description, recording.tradition.name, recording.community.name, recording.genre,

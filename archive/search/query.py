@@ -12,15 +12,13 @@ from ..access import annotations_visible, recordings_visible
 from ..id_sets import id_set
 from ..models import Analysis, RecordingFile, SearchDocument
 from .highlight import snippet
-from .index import search_reindex_dirty
+from .index import WEIGHT, search_reindex_dirty
 from .memory_search import SnapshotRows, search_in_memory
 from .memory_text import TextIndex
 from .normalize import query_terms
 from .snapshot import current_snapshot
-from .visible_rows import MAX_DOCS, admitted_annotations
+from .visible_rows import MAX_DOCS, admitted_annotations, visible_among
 
-WEIGHT = {SearchDocument.Kind.TITLE: 5, SearchDocument.Kind.RECORD: 2, SearchDocument.Kind.NARRATIVE: 1,
-          SearchDocument.Kind.ANNOTATION: 1}
 CANDIDATES = 20000  # index matches checked for visibility in Python before the database joins instead
 FTS = "archive_searchdocument_fts"  # migration 0014
 
@@ -48,7 +46,7 @@ def _recording_scores(terms: list[str], recordings) -> dict:
         return {pk: (score, None) for pk, score in _scores_in_sql(per_term, recordings)}
     rows_by_term = [list(docs.values_list("pk", "recording_id", "kind")) for docs in per_term]
     matched = set.intersection(*({recording_id for _, recording_id, _ in rows} for rows in rows_by_term))
-    matched = _visible_among(recordings, matched)
+    matched = visible_among(recordings, matched)
     best: dict = {}
     for term, rows in zip(terms, rows_by_term, strict=True):
         for doc_id, recording_id, kind in rows:
@@ -56,11 +54,6 @@ def _recording_scores(terms: list[str], recordings) -> dict:
                 best[(recording_id, term)] = (WEIGHT[kind], doc_id)
     weights = {pk: [best[(pk, term)] for term in terms] for pk in matched}
     return {pk: (sum(w for w, _ in pairs), max(pairs)[1]) for pk, pairs in weights.items()}
-
-
-def _visible_among(recordings, ids) -> set:
-    """Which of ``ids`` are in ``recordings`` (the visible, filtered ones), asked with one parameter."""
-    return set(recordings.filter(pk__in=id_set(ids)).values_list("pk", flat=True)) if ids else set()
 
 
 def _scores_in_sql(per_term, recordings) -> list[tuple]:
@@ -98,7 +91,7 @@ def _annotation_docs(terms: list[str], recordings, user) -> list[tuple]:
         return list(docs.filter(recording__in=recordings.values("pk"),
                                 annotation__in=annotations_visible(user=user).values("pk")).values_list(*fields)[:MAX_DOCS])
     rows = list(docs.values_list(*fields))
-    seen = _visible_among(recordings, {r[1] for r in rows})
+    seen = visible_among(recordings, {r[1] for r in rows})
     return admitted_annotations([r for r in rows if r[1] in seen], user)
 
 

@@ -18,7 +18,7 @@ from ..models import Analysis
 from ..page_cache import VECTORS_KEY, generation
 from . import similar_pgvector
 from .snapshot import current_snapshot
-from .visible_rows import visible_mask
+from .visible_rows import visible_among, visible_mask
 
 _lock = threading.Lock()
 _cache: dict = {"key": None, "ids": [], "rows": {}, "matrix": np.zeros((0, 0), dtype=np.float32)}
@@ -73,7 +73,7 @@ def _allowed(visible, candidates: list) -> set:
     if snapshot is not None and all(pk in snapshot.rows for pk in candidates):
         mask = visible_mask(snapshot, visible)
         return {pk for pk in candidates if mask[snapshot.rows[pk]]}
-    return set(visible.filter(pk__in=candidates).values_list("pk", flat=True))
+    return visible_among(visible, candidates)
 
 
 def similar_recordings(*, user, recording, limit: int = 10, visible=None) -> list[tuple[str, float]]:

@@ -42,11 +42,10 @@ def query(*, recording_id, visible, limit: int) -> tuple[str, list] | None:
     cast = f"::vector({DIMENSIONS})" if dims == DIMENSIONS else ""
     distance = f"(a.embedding{cast} <=> {SOURCE}{cast})"
     visible_sql, visible_params = visible.order_by().values("pk").query.sql_with_params()
-    sql = (f"SELECT a.recording_id, 1 - {distance} FROM archive_analysis a "
+    sql = (f"SELECT a.recording_id, {distance} AS distance FROM archive_analysis a "
            f"WHERE vector_dims(a.embedding) = %s AND a.analyser = %s AND a.version = %s AND a.recording_id <> %s "
-           f"AND a.recording_id IN ({visible_sql}) ORDER BY {distance} LIMIT %s")
-    source = [recording_id, ANALYSER, VERSION]
-    return sql, [*source, dims, ANALYSER, VERSION, recording_id, *visible_params, *source, limit + 5]
+           f"AND a.recording_id IN ({visible_sql}) ORDER BY distance LIMIT %s")  # the index's own order
+    return sql, [recording_id, ANALYSER, VERSION, dims, ANALYSER, VERSION, recording_id, *visible_params, limit + 5]
 
 
 def nearest(*, recording_id, visible, limit: int) -> list[tuple]:
@@ -58,6 +57,6 @@ def nearest(*, recording_id, visible, limit: int) -> list[tuple]:
         cursor.execute(*asked)
         rows = cursor.fetchall()
     found = {}  # a recording analysed twice by this version counts once, at its nearest
-    for pk, similarity in rows:
-        found.setdefault(pk, round(float(similarity), 4))
+    for pk, distance in rows:
+        found.setdefault(pk, round(1 - float(distance), 4))
     return list(found.items())[:limit]

@@ -28,14 +28,11 @@ from ..access import annotation_open_with_its_recording
 from ..analysis import ANALYSER, VERSION
 from ..models import Analysis, Recording, RecordingFile, RecordingLabel, SearchDocument
 from ..page_cache import SEARCH_KEY, generation
+from .index import WEIGHT
 from .memory_facets import FacetTable
 from .memory_text import TextIndex
 
 log = logging.getLogger(__name__)
-
-WEIGHT = {SearchDocument.Kind.TITLE: 5, SearchDocument.Kind.RECORD: 2, SearchDocument.Kind.NARRATIVE: 1,
-          SearchDocument.Kind.ANNOTATION: 0}  # 0: an annotation, ranked on its own
-
 
 @dataclass
 class Snapshot:
@@ -46,7 +43,7 @@ class Snapshot:
     facets: FacetTable
     text: TextIndex
     doc_recording: np.ndarray  # row of each document's recording
-    doc_weight: np.ndarray
+    doc_weight: np.ndarray  # index.WEIGHT of the document's kind; 0: an annotation
     doc_pk: np.ndarray
     doc_annotation: np.ndarray  # the annotation's id as 16 bytes (numpy drops trailing zero bytes: pad them back)
     doc_start: np.ndarray  # seconds (NaN: none)
@@ -152,11 +149,12 @@ def build() -> Snapshot:
     docs = [d for d in raw_rows(SearchDocument.objects.order_by().values_list(
         "pk", "recording_id", "kind", "annotation_id", "start", "folded", "annotation__protocol")) if d[1] in rows]
     ids = [as_uuid(r[0]) for r in recordings]
+    by_id = rows if connection.vendor == "postgresql" else {pk: i for i, pk in enumerate(ids)}  # the driver gives UUIDs there
     return Snapshot(
-        serial=next(_serials), ids=ids, rows={pk: i for i, pk in enumerate(ids)}, raw_rows=rows, facets=_facet_table(rows, recordings),
+        serial=next(_serials), ids=ids, rows=by_id, raw_rows=rows, facets=_facet_table(rows, recordings),
         text=TextIndex(d[5] for d in docs),
         doc_recording=np.fromiter((rows[d[1]] for d in docs), dtype=np.int64, count=len(docs)),
-        doc_weight=np.fromiter((WEIGHT[d[2]] for d in docs), dtype=np.int8, count=len(docs)),
+        doc_weight=np.fromiter((WEIGHT.get(d[2], 0) for d in docs), dtype=np.int8, count=len(docs)),
         doc_pk=np.fromiter((d[0] for d in docs), dtype=np.int64, count=len(docs)),
         doc_annotation=np.array([_uuid_bytes(d[3]) for d in docs], dtype="S16"),
         doc_start=np.array([np.nan if d[4] is None else d[4] for d in docs], dtype=np.float64),

@@ -62,6 +62,12 @@ def annotation_mask(snapshot, annotations) -> np.ndarray:
     return _admitted(snapshot, annotations, len(snapshot.doc_pk), snapshot.docs_by_annotation())
 
 
+def visible_among(recordings, ids) -> set:
+    """Which of ``ids`` ``recordings`` (the caller's visible, filtered ones) admits, asked with one
+    parameter: the database's answer when no kept one serves."""
+    return set(recordings.filter(pk__in=id_set(ids)).values_list("pk", flat=True)) if ids else set()
+
+
 def admitted_annotations(rows: list[tuple], user) -> list[tuple]:
     """Those of these (doc, recording, annotation, start) rows, on recordings already known to be
     visible and filtered, whose own protocol admits the caller; the first MAX_DOCS."""
