@@ -9,10 +9,13 @@ A recording is visible to:
     members; custom: the protocol's named members) or a steward granted them
     access until a date, and
   - a Secret/Sacred label keeps it inside the community (or its stewards, by the
-    community's rule), grants notwithstanding, and
+    community's rule), grants notwithstanding; so do Men and Women Restricted labels (inside
+    the community the record protocol, naming whom the community chose, decides), and
   - a Seasonal label the community bound to dates hides it from non-members
     outside those dates.
 Media additionally needs the media protocol (or a grant).
+Staff means one thing everywhere: an active account that is staff or superuser (is_staff_user).
+The labels' part comes from archive/labels.py's policy table.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +26,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from .id_sets import id_set
+from .labels import COMMUNITY_ONLY
 from .models import (
     AccessRequest,
     Annotation,
@@ -36,6 +40,12 @@ from .models import (
 
 SECRET_SACRED = "tk_secret_sacred"
 SEASONAL = "tk_seasonal"
+MEMBERS_ONLY = tuple(sorted(COMMUNITY_ONLY - {SECRET_SACRED}))  # kept inside the community, no steward rule
+
+
+def is_staff_user(user) -> bool:
+    """The archive's one meaning of staff."""
+    return bool(user is not None and user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,7 @@ def viewer_for(user) -> Viewer:
     viewer = Viewer(
         user=user,
         authenticated=True,
-        is_staff=bool(user.is_staff or user.is_superuser),
+        is_staff=is_staff_user(user),
         member_of=frozenset(c for c, _ in rows),
         steward_of=frozenset(c for c, r in rows if r == Membership.Role.STEWARD),
         protocols=frozenset(Protocol.objects.filter(members=user).values_list("id", flat=True)),
@@ -102,8 +112,8 @@ def _grant_q(viewer: Viewer, today: date) -> Q:
     return Q(Exists(grants)) | shared
 
 
-def _has_label(code: str) -> Exists:
-    return Exists(RecordingLabel.objects.filter(recording=OuterRef("pk"), label_id=code))
+def _has_label(*codes: str) -> Exists:
+    return Exists(RecordingLabel.objects.filter(recording=OuterRef("pk"), label_id__in=codes))
 
 
 def _label_rules(viewer: Viewer) -> list[dict]:
@@ -124,6 +134,7 @@ def _label_rules_q(viewer: Viewer, today: date) -> Q:
     stewards_only = {r["community_id"] for r in rules if r["label_id"] == SECRET_SACRED and r["protocol_level"] == ProtocolLevel.STEWARDS}
     secret_ok = set(viewer.steward_of) | (set(viewer.member_of) - stewards_only)
     secret_q = ~_has_label(SECRET_SACRED) | Q(community__in=secret_ok)
+    secret_q &= ~_has_label(*MEMBERS_ONLY) | Q(community__in=viewer.member_of)
     out_of_season = {
         r["community_id"] for r in rules
         if r["label_id"] == SEASONAL and not LabelRule(season_start=r["season_start"], season_end=r["season_end"]).in_season(today)

@@ -5,14 +5,14 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .access import forget_viewer
 from .api.serializers.recordings import RecordingInput
 from .labels import labels_sync
-from .models import Collection, Community, Label, LabelRule, Membership, Tradition
+from .models import Collection, Community, Label, LabelRule, Membership, Recording, Tradition
+from .policy import forget_viewer
 from .services.communities import protocol_create
 from .services.contributions import annotation_create, narrative_create
 from .services.ingest import recording_attach_master
-from .services.recordings import recording_create
+from .services.recordings import recording_create, recording_withdraw
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "demo.json"
 
@@ -79,9 +79,14 @@ def _recording(r, users, communities, traditions, collections, protocols):
     for key in ("record_protocol", "media_protocol"):
         if str(raw.get(key, "")).startswith("custom:"):
             raw[key] = str(protocols[raw[key].split(":", 1)[1]].pk)
+    withdrawn = raw.get("status") == Recording.Status.WITHDRAWN
+    if withdrawn:  # published first, as it was, then withdrawn by its steward
+        raw["status"] = Recording.Status.PUBLISHED
     body = RecordingInput(data=raw)
     body.is_valid(raise_exception=True)
     recording = recording_create(data=body.validated_data, user=steward)
+    if withdrawn:
+        recording_withdraw(recording=recording, user=steward, reason=r.get("reason", ""))
     for n in r.get("narratives", []):
         narrative_create(recording=recording, community=communities[n["community"]], title=n["title"], text=n["text"],
                          language=n.get("language", ""), user=users[n["by"]])

@@ -3,6 +3,7 @@
 Names follow Local Contexts; descriptions summarise each label's meaning in the
 archive's words. Loaded into the Label table by a data migration.
 """
+from dataclasses import dataclass
 
 LABELS: list[tuple[str, str, str, str]] = [
     # (code, kind, name, description)
@@ -108,15 +109,55 @@ TRANSLATIONS: dict[str, dict[str, tuple[str, str]]] = {"es": {
     "bc_outreach": ("BC Difusión", "La comunidad permite usar este material en educación y difusión."),
 }}
 
-# Labels whose rules the archive itself enforces (see archive.access and generation).
-ENFORCED = {
-    "tk_secret_sacred": "never beyond the community's protocol, never used for training",
-    "tk_seasonal": "visible outside the community only between the community's dates",
-    "tk_non_commercial": "inherited by every derived example",
-    "tk_attribution": "its text is shown wherever the recording or its derivatives appear",
+# --- what the archive does with each label: one table, shown on /labels/ and enforced from here ---
+
+@dataclass(frozen=True)
+class LabelPolicy:
+    """What the archive does with a label, in four respects. ``None`` in a respect: nothing beyond
+    showing the label (the page says so)."""
+
+    visibility: str | None = None  # who may see the record (archive/access.py)
+    training: str | None = None  # FORBIDDEN or MEMBERS (archive/policy.py, generation's triggers)
+    inherited: bool = False  # every model and study example made from it carries the label
+    display: str = "shown as a badge wherever the recording appears"
+
+
+FORBIDDEN = "forbidden"  # no model may learn from it, whatever the consent says
+MEMBERS = "members"  # only the community's members may train on it; what they train stays inside
+
+
+POLICY: dict[str, LabelPolicy] = {
+    "tk_secret_sacred": LabelPolicy(
+        visibility="never beyond the community; the community may keep it to its stewards (its label rule)",
+        training=FORBIDDEN, inherited=True),
+    "tk_men_restricted": LabelPolicy(
+        visibility="never beyond the community; inside it, the recording's record protocol decides: the "
+                   "community names the men who may see it in a protocol of its own",
+        training=FORBIDDEN, inherited=True),
+    "tk_women_restricted": LabelPolicy(
+        visibility="never beyond the community; inside it, the recording's record protocol decides: the "
+                   "community names the women who may see it in a protocol of its own",
+        training=FORBIDDEN, inherited=True),
+    "tk_seasonal": LabelPolicy(
+        visibility="outside the community, visible only between the dates the community set (its label rule)"),
+    "tk_community_use_only": LabelPolicy(training=MEMBERS, inherited=True),
+    "tk_non_commercial": LabelPolicy(inherited=True),
+    "tk_attribution": LabelPolicy(
+        inherited=True,
+        display="the community's attribution text is shown wherever the recording or anything made from it "
+                "appears (pages, IIIF, exports, study examples)"),
 }
-# Labels that forbid training on the recording whatever the consent says.
-NO_TRAINING = {"tk_secret_sacred", "tk_community_use_only", "tk_men_restricted", "tk_women_restricted"}
+
+NO_TRAINING = frozenset(code for code, rule in POLICY.items() if rule.training == FORBIDDEN)
+MEMBERS_TRAINING = frozenset(code for code, rule in POLICY.items() if rule.training == MEMBERS)
+INHERITED = frozenset(code for code, rule in POLICY.items() if rule.inherited)
+COMMUNITY_ONLY = frozenset(("tk_secret_sacred", "tk_men_restricted", "tk_women_restricted"))
+ENFORCED = frozenset(code for code, rule in POLICY.items()
+                     if rule.visibility or rule.training or rule.inherited or code == "tk_attribution")
+
+
+def policy_of(code: str) -> LabelPolicy:
+    return POLICY.get(code, LabelPolicy())
 
 
 def labels_sync(label_model) -> int:

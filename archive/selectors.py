@@ -1,7 +1,6 @@
-"""Reads of the catalogue, always starting from the access selectors in archive.access."""
+"""Reads of the catalogue, always starting from the one policy (archive/policy.py)."""
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .access import annotations_visible, communities_stewarded, recordings_audible, recordings_visible
 from .localization import localized_text
 from .models import (
     AccessRequest,
@@ -10,12 +9,22 @@ from .models import (
     Community,
     LabelRule,
     Narrative,
-    PreservationEvent,
     Proposal,
     Recording,
     RecordingFile,
     RecordingPerson,
     Tradition,
+)
+from .policy import (
+    access_requests_visible,
+    annotations_visible,
+    communities_stewarded,
+    events_for,
+    is_staff_user,
+    proposals_visible,
+    recordings_audible,
+    recordings_visible,
+    stewarded_recordings,
 )
 
 
@@ -49,10 +58,6 @@ def attribution_texts(*, recording: Recording, language: str | None = None) -> l
 
 def narratives_for(*, recording: Recording) -> QuerySet[Narrative]:
     return recording.narratives.select_related("community")
-
-
-def events_for(*, recording: Recording) -> QuerySet[PreservationEvent]:
-    return recording.events.all()
 
 
 def recording_history(*, recording: Recording) -> list[dict]:
@@ -91,24 +96,6 @@ def _plain(field: str, value):
     return str(value)
 
 
-def proposals_visible(*, user) -> QuerySet[Proposal]:
-    if not user.is_authenticated:
-        return Proposal.objects.none()
-    if user.is_staff:
-        return Proposal.objects.all()
-    return Proposal.objects.filter(
-        Q(proposer=user) | Q(recording__community__in=communities_stewarded(user=user))
-    ).filter(recording__in=recordings_visible(user=user))
-
-
-def access_requests_visible(*, user) -> QuerySet[AccessRequest]:
-    if not user.is_authenticated:
-        return AccessRequest.objects.none()
-    if user.is_staff:
-        return AccessRequest.objects.all()
-    return AccessRequest.objects.filter(Q(requester=user) | Q(recording__community__in=communities_stewarded(user=user)))
-
-
 def traditions_with_counts(*, user) -> QuerySet[Tradition]:
     """Traditions with the number of recordings this user may see (never counting hidden ones)."""
     visible = recordings_visible(user=user).values("pk")
@@ -129,13 +116,10 @@ def collections_with_counts(*, user) -> QuerySet[Collection]:
 
 def steward_dashboard(*, user) -> dict:
     """What a steward has to decide and look after."""
-    stewarded = communities_stewarded(user=user)
-    if user.is_staff:
-        recs = Recording.objects.all()
-    else:
-        recs = Recording.objects.filter(community__in=stewarded)
+    recs = stewarded_recordings(user=user)
+    staff = is_staff_user(user)
     return {
-        "communities": Community.objects.filter(pk__in=stewarded) if not user.is_staff else Community.objects.all(),
+        "communities": Community.objects.all() if staff else Community.objects.filter(pk__in=communities_stewarded(user=user)),
         "proposals": Proposal.objects.filter(recording__in=recs, status=Proposal.Status.PENDING)
         .select_related("recording", "proposer"),
         "access_requests": AccessRequest.objects.filter(recording__in=recs, status=AccessRequest.Status.PENDING)
@@ -145,7 +129,7 @@ def steward_dashboard(*, user) -> dict:
     }
 
 
-__all__ = ["annotations_visible", "recordings_visible"]
+__all__ = ["access_requests_visible", "annotations_visible", "events_for", "proposals_visible", "recordings_visible"]
 
 
 def browse_places(*, user) -> list[dict]:

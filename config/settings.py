@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "config.security.SecurityHeadersMiddleware",
     "config.outage.DatabaseOutageMiddleware",
     "axes.middleware.AxesMiddleware",
+    "archive.versions.VersionsMiddleware",
     "archive.page_cache.AnonymousPageCacheMiddleware",
 ]
 
@@ -142,7 +143,10 @@ SIMILAR_VECTORS_CACHED = True  # archive/search/similar.py keeps the feature mat
 # archive/search/snapshot.py: "background" (a thread builds the in-memory snapshot, the database
 # answers meanwhile), "sync" (the search that finds it stale builds it) or "off".
 SEARCH_SNAPSHOT = os.environ.get("SONGKEEPER_SEARCH_SNAPSHOT", "background")
-SEARCH_SNAPSHOT_CACHED = True  # kept between searches while the search generation stands
+SEARCH_SNAPSHOT_CACHED = True  # kept between searches while the search version stands
+# What a process keeps in memory (search snapshot, kept access answers, similar-recordings vectors)
+# is keyed by the database's versions (archive/versions.py) and, as a backstop, never used longer than this.
+KEPT_AT_MOST_SECONDS = int(os.environ.get("SONGKEEPER_KEPT_AT_MOST_SECONDS", "300"))
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -5,6 +5,3 @@ class GenerationConfig(AppConfig):
     name = "generation"
     verbose_name = "Style models and study examples"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from . import signals  # noqa: F401  (retirement follows consent)

@@ -7,6 +7,10 @@ from archive.models import AccessRequest, LabelRule, Membership, Recording
 RANK = {"public": 0, "registered": 1, "community": 2, "custom": 3, "stewards": 4}
 
 
+def _staff(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser)
+
+
 def _role(user, community_id):
     if user is None or not user.is_authenticated:
         return None
@@ -35,7 +39,7 @@ def _granted(user, rec, today) -> bool:
 
 
 def may_see(user, rec: Recording, today: date) -> bool:
-    if user is not None and user.is_authenticated and user.is_staff:
+    if _staff(user):
         return True
     role = _role(user, rec.community_id)
     if role == "steward":
@@ -53,6 +57,8 @@ def may_see(user, rec: Recording, today: date) -> bool:
         rule = rules.get("tk_secret_sacred")
         if role is None or (rule is not None and rule.protocol_level == "stewards"):
             return False
+    if codes & {"tk_men_restricted", "tk_women_restricted"} and role is None:
+        return False
     if "tk_seasonal" in codes and role is None:
         rule = rules.get("tk_seasonal")
         if rule is not None and not rule.in_season(today):
@@ -63,7 +69,7 @@ def may_see(user, rec: Recording, today: date) -> bool:
 def may_hear(user, rec: Recording, today: date) -> bool:
     if not may_see(user, rec, today):
         return False
-    if user is not None and user.is_authenticated and user.is_staff:
+    if _staff(user):
         return True
     role = _role(user, rec.community_id)
     if role == Membership.Role.STEWARD:

@@ -1,6 +1,6 @@
 """The in-memory search snapshot (archive/search/snapshot.py): its word index answers exactly the
 substring match the database answers, its facet table counts what a Counter counts, and a kept
-snapshot follows committed writes (text, protocol, annotations, facets) with the real Redis."""
+snapshot follows committed writes (text, protocol, annotations, facets) through the database's versions."""
 import time
 from collections import Counter
 
@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from archive import versions
 from archive.labels import labels_sync
 from archive.models import Instrument, Label, Recording, RecordingFile, RecordingLabel
-from archive.page_cache import GENERATION_KEY, SEARCH_KEY, VISIBILITY_KEY, generation
 from archive.search import snapshot as snapshots
 from archive.search.memory_facets import FacetTable
 from archive.search.memory_text import TextIndex
@@ -71,7 +71,7 @@ def test_a_kept_snapshot_follows_every_committed_write(kept):
     assert titles(search(q="ferryman")) == ["Lament of the ferryman"]
     first, key = snapshots._state["snapshot"], snapshots._state["key"]
     assert titles(search(q="ferryman")) == ["Lament of the ferryman"]
-    if generation(SEARCH_KEY) == key:  # (the suite's live worker may have written meanwhile)
+    if versions.current().key("search") == key[0]:  # (the suite's live worker may have written meanwhile)
         assert snapshots._state["snapshot"] is first
 
     recording_update(user=steward, recording=recording, data={"description": "sung at the Drina crossing"})
@@ -107,14 +107,14 @@ def test_the_fixity_sweep_leaves_searches_and_access_answers_kept():
     recording = f.make_recording(f.make_community(), title="Kept")
     file = RecordingFile.objects.create(recording=recording, role="master", storage_name="kept/master.wav",
                                         sha256="0" * 64, size=1)
-    keys = (SEARCH_KEY, VISIBILITY_KEY, GENERATION_KEY)
-    before = [generation(k) for k in keys]
+    keys = ("search", "visibility", "catalogue")
+    before = [versions.current().key(k) for k in keys]
     file_check_fixity(file=file)  # the file is missing: the check fails, and is recorded
-    after = [generation(k) for k in keys]
+    after = [versions.current().key(k) for k in keys]
     assert after[:2] == before[:2] and after[2] != before[2]  # pages show fixity; searches do not
     RecordingFile.objects.create(recording=recording, role="access", storage_name="kept/access.ogg",
                                  sha256="1" * 64, size=1)
-    assert [generation(k) for k in keys[:2]] != after[:2]
+    assert [versions.current().key(k) for k in keys[:2]] != after[:2]
 
 
 @pytest.mark.django_db(transaction=True)

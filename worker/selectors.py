@@ -5,8 +5,9 @@ from .models import Job
 
 
 def jobs_visible(*, user) -> QuerySet[Job]:
-    """Staff see every job; others see the jobs they started."""
-    if user.is_authenticated and user.is_staff:
+    """Staff see every job; others see the jobs they started. Staff means what it means everywhere
+    (archive/access.py's is_staff_user; the worker imports no app): active, staff or superuser."""
+    if user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser):
         return Job.objects.all()
     if user.is_authenticated:
         return Job.objects.filter(created_by=user)

@@ -2,7 +2,9 @@
 import django_filters as df
 from django.db.models import Q
 
-from ..models import Recording
+from ..analysis import ANALYSER, VERSION
+from ..models import Analysis, Recording
+from ..policy import recordings_derivable
 
 
 class RecordingFilter(df.FilterSet):
@@ -17,10 +19,10 @@ class RecordingFilter(df.FilterSet):
     year_to = df.NumberFilter(field_name="year_from", lookup_expr="lte", label="covers this year or earlier")
     label = df.CharFilter(field_name="label_links__label_id")
     status = df.ChoiceFilter(choices=Recording.Status.choices)
-    tempo_min = df.NumberFilter(field_name="tempo_bpm", lookup_expr="gte")
-    tempo_max = df.NumberFilter(field_name="tempo_bpm", lookup_expr="lte")
-    tonic_min = df.NumberFilter(field_name="tonic_hz", lookup_expr="gte")
-    tonic_max = df.NumberFilter(field_name="tonic_hz", lookup_expr="lte")
+    tempo_min = df.NumberFilter(method="filter_derived", field_name="tempo_bpm__gte")
+    tempo_max = df.NumberFilter(method="filter_derived", field_name="tempo_bpm__lte")
+    tonic_min = df.NumberFilter(method="filter_derived", field_name="tonic_hz__gte")
+    tonic_max = df.NumberFilter(method="filter_derived", field_name="tonic_hz__lte")
     duration_min = df.NumberFilter(field_name="duration_seconds", lookup_expr="gte")
     duration_max = df.NumberFilter(field_name="duration_seconds", lookup_expr="lte")
     loudness_min = df.NumberFilter(method="filter_loudness_min")
@@ -42,11 +44,18 @@ class RecordingFilter(df.FilterSet):
     def filter_instrument(self, queryset, name, value):
         return queryset.filter(Q(instruments__slug=value) | Q(instruments__name__iexact=value))
 
-    def _current(self):
-        from ..analysis import ANALYSER, VERSION
-        from ..models import Analysis
+    def _derivable(self):
+        """Values measured on the audio (tonic, tempo, loudness, being analysed) filter only among the
+        recordings whose derived data the caller may see (archive/policy.py): a filter must not tell
+        a caller who may only read the record what the audio holds."""
+        return recordings_derivable(user=getattr(self.request, "user", None)).values("pk")
 
-        return Analysis.objects.filter(analyser=ANALYSER, version=VERSION, status="ok")
+    def _current(self):
+        return Analysis.objects.filter(analyser=ANALYSER, version=VERSION, status="ok",
+                                       recording__in=self._derivable())
+
+    def filter_derived(self, queryset, name, value):
+        return queryset.filter(**{name: value}, pk__in=self._derivable())
 
     def filter_loudness_min(self, queryset, name, value):
         return queryset.filter(pk__in=self._current().filter(loudness_lufs__gte=value).values("recording"))

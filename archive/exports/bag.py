@@ -9,20 +9,10 @@ from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from ..access import recordings_audible, recordings_visible, viewer_for
-from ..models import Collection, PreservationEvent, Recording, RecordingFile
+from ..models import Collection, PreservationEvent, RecordingFile
+from ..policy import bag_recordings, events_for
 from ..services.events import event_log
 from .dublin_core import dublin_core_xml
-
-
-def recordings_for_bag(*, collection: Collection, user):
-    """Public recordings for anyone; restricted ones only for stewards of the owning community."""
-    viewer = viewer_for(user)
-    members = Recording.objects.filter(collection=collection).exclude(status=Recording.Status.WITHDRAWN)
-    if viewer.is_staff or collection.community_id in viewer.steward_of:
-        return members.filter(pk__in=recordings_visible(user=user).values("pk")), True
-    public = recordings_audible(user=None).values("pk")
-    return members.filter(pk__in=public), False
 
 
 def export_bag(*, collection: Collection, dest: Path, user=None) -> dict:
@@ -33,7 +23,7 @@ def export_bag(*, collection: Collection, dest: Path, user=None) -> dict:
     if dest.exists() and any(dest.iterdir()):
         raise FileExistsError(f"{dest} exists and is not empty")
     dest.mkdir(parents=True, exist_ok=True)
-    recordings, restricted_allowed = recordings_for_bag(collection=collection, user=user)
+    recordings, restricted_allowed = bag_recordings(collection=collection, user=user)
     rows = recording_list_visible(user=user).filter(pk__in=recordings.values("pk")).order_by("title")
     exported = []
     for recording in rows:
@@ -44,12 +34,13 @@ def export_bag(*, collection: Collection, dest: Path, user=None) -> dict:
             with default_storage.open(master.storage_name, "rb") as src, \
                     open(folder / f"master{Path(master.storage_name).suffix}", "wb") as out:
                 shutil.copyfileobj(src, out, 1 << 20)
-        record = dict(RecordingOutput(recording).data)
+        record = dict(RecordingOutput(recording, context={"audible": {recording.pk}}).data)
         record["record_protocol_detail"] = recording.record_protocol
         record["media_protocol_detail"] = recording.media_protocol
         (folder / "record.json").write_text(json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
         (folder / "dc.xml").write_bytes(dublin_core_xml(recording))
-        events = list(recording.events.values("type", "at", "agent_name", "outcome", "detail"))
+        events = [{"type": e.type, "at": e.at, "agent_name": e.agent_name, "outcome": e.outcome, "detail": e.detail}
+                  for e in events_for(user=user, recording=recording)]
         (folder / "events.json").write_text(json.dumps(events, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
         exported.append(recording)
     (dest / "collection.json").write_text(json.dumps({

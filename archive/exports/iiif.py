@@ -16,7 +16,7 @@ from iiif_prezi3 import (
     ManifestRef,
 )
 
-from ..access import annotations_visible, recordings_audible
+from ..policy import annotations_visible, recordings_audible
 from ..selectors import attribution_texts
 
 CC = re.compile(r"CC[ -](BY(?:-NC)?(?:-SA|-ND)?)[ -]?(\d\.\d)", re.IGNORECASE)

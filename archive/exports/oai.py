@@ -12,8 +12,8 @@ from django.conf import settings
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
-from ..access import SECRET_SACRED, recordings_visible
 from ..models import Collection, Community, Recording, Tradition
+from ..policy import harvestable_recordings
 from .dublin_core import DC, dublin_core_element
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -51,11 +51,9 @@ def identifier_for(recording) -> str:
 
 
 def _harvestable() -> QuerySet:
-    """Anonymous-visible recordings, and withdrawn ones that were public (shown as deleted)."""
-    visible = recordings_visible(user=None).values("pk")
-    deleted = Q(status=Recording.Status.WITHDRAWN, record_protocol="public") & ~Q(label_links__label_id=SECRET_SACRED)
-    return Recording.objects.filter(Q(pk__in=visible) | deleted).select_related(
-        "community", "tradition", "collection", "place").distinct()
+    """What archive/policy.py lets a harvester see: anonymous-visible recordings, and as deleted
+    records withdrawn ones that were once public."""
+    return harvestable_recordings().select_related("community", "tradition", "collection", "place")
 
 
 def _stamp(value: datetime) -> str:

@@ -51,10 +51,12 @@ class Recording(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    once_public = models.BooleanField(default=False, help_text="was published with a public record protocol "
+                                      "(set by a database trigger): OAI-PMH may have announced it")
     search_dirty = models.BooleanField(default=True, db_index=True, help_text="its search documents need rebuilding")
     content_warning = models.TextField(blank=True, help_text="the community's own words, shown before the recording")
 
-    history = HistoricalRecords(m2m_fields=[instruments, languages], excluded_fields=["modified", "search_dirty"])
+    history = HistoricalRecords(m2m_fields=[instruments, languages], excluded_fields=["modified", "search_dirty", "once_public"])
 
     class Meta:
         ordering = ["-created"]

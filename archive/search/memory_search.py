@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..access import annotations_visible
+from ..policy import annotations_visible
 from .visible_rows import MAX_DOCS, admitted_annotations, annotation_mask, visible_mask
 
 FEW_ANNOTATIONS = 1000  # matched annotations asked about one by one; more: the caller's kept answer for all

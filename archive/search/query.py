@@ -8,9 +8,9 @@ from django.db import connection
 from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 
-from ..access import annotations_visible, recordings_visible
 from ..id_sets import id_set
 from ..models import Analysis, RecordingFile, SearchDocument
+from ..policy import annotations_visible, recordings_visible
 from .highlight import snippet
 from .index import WEIGHT, search_reindex_dirty
 from .memory_search import SnapshotRows, search_in_memory

@@ -1,21 +1,22 @@
 """Nearest recordings by the analysis feature vector (cosine), among those the caller may see.
 
 Every current analysis's vector is held in memory, normalised, as one matrix per process; it is
-reloaded when the analyses change (a generation every write to them advances), so a query is one
+reloaded when the analyses change (the vectors version, moved by database triggers with every
+write to them, archive/versions.py) and at least every KEPT_AT_MOST_SECONDS, so a query is one
 matrix product instead of reading and parsing every vector. Candidates are checked against what
 the caller may see in ranked batches, so hidden neighbours are left out before ranking and the
 caller still gets ``limit`` results; while the search snapshot is current the check reads the
 caller's kept answer (archive/search/visible_rows.py) instead of asking the database again."""
 import threading
+import time
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Max
 
-from ..access import recordings_visible
+from .. import versions
 from ..analysis import ANALYSER, VERSION
 from ..models import Analysis
-from ..page_cache import VECTORS_KEY, generation
+from ..policy import recordings_visible
 from . import similar_pgvector
 from .snapshot import current_snapshot
 from .visible_rows import visible_among, visible_mask
@@ -29,15 +30,10 @@ def _current():
 
 
 def _version():
-    """The vectors' generation, advanced by any committed write to the analyses (archive/page_cache.py);
-    without the cache, the analyses' count and latest times (a scan of the table)."""
+    """The vectors version (archive/versions.py) and the backstop's time window."""
     if not settings.SIMILAR_VECTORS_CACHED:
         return object()  # never equal: read afresh
-    try:
-        return generation(VECTORS_KEY)
-    except Exception:
-        stats = _current().aggregate(n=Count("pk"), last=Max("finished"), newest=Max("created"))
-        return (stats["n"], stats["last"], stats["newest"])
+    return versions.current().key("vectors"), int(time.monotonic() // max(settings.KEPT_AT_MOST_SECONDS, 1))
 
 
 def _vectors() -> tuple[list, dict, np.ndarray]:

@@ -7,7 +7,8 @@ milliseconds. Which of the matches the caller may see is never the snapshot's to
 archive/access.py's answer, kept only while nothing it depends on changes (visible_rows.py).
 
 The snapshot is used only while it is current: any committed write to the tables it is read from
-advances the search generation (archive/page_cache.py), and until a new snapshot is built the
+moves the search version (archive/versions.py: database triggers, in the writing transaction), and
+a snapshot is never used longer than KEPT_AT_MOST_SECONDS; until a new snapshot is built the
 database answers (SEARCH_SNAPSHOT "background", the default: a thread builds it while requests go
 on), or the request builds it ("sync"), or it is never used ("off"). A snapshot never decides
 access, so a stale one could only misplace a count, never reveal a hidden recording; being current
@@ -17,6 +18,7 @@ import gc
 import itertools
 import logging
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -24,10 +26,10 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 
-from ..access import annotation_open_with_its_recording
+from .. import versions
 from ..analysis import ANALYSER, VERSION
 from ..models import Analysis, Recording, RecordingFile, RecordingLabel, SearchDocument
-from ..page_cache import SEARCH_KEY, generation
+from ..policy import annotation_open_with_its_recording
 from .index import WEIGHT
 from .memory_facets import FacetTable
 from .memory_text import TextIndex
@@ -167,9 +169,11 @@ _state: dict = {"key": None, "snapshot": None, "building": False}
 
 
 def _version():
-    """The search generation; a fresh object (never current) when snapshots are not kept between
-    searches, as in tests whose writes never commit."""
-    return generation(SEARCH_KEY) if settings.SEARCH_SNAPSHOT_CACHED else object()
+    """The search version and the backstop's time window; a fresh object (never current) when
+    snapshots are not kept between searches."""
+    if not settings.SEARCH_SNAPSHOT_CACHED:
+        return object()
+    return versions.current().key("search"), int(time.monotonic() // max(settings.KEPT_AT_MOST_SECONDS, 1))
 
 
 def _keep(key, snapshot: Snapshot) -> Snapshot:
@@ -199,15 +203,15 @@ def _build_in_background(key) -> None:
 
 
 def current_snapshot() -> Snapshot | None:
-    """The snapshot of the current search generation, or None while there is none (the database
-    answers). The generation is read before the tables, so a write during a build leaves the new
+    """The snapshot of the current search version, or None while there is none (the database
+    answers). The version is read before the tables, so a write during a build leaves the new
     snapshot already stale rather than wrongly current."""
     mode = settings.SEARCH_SNAPSHOT
     if mode == "off":
         return None
     try:
         key = _version()
-    except Exception:  # no Redis: no way to know a snapshot is current
+    except Exception:  # no database: no way to know a snapshot is current
         return None
     with _lock:
         if _state["key"] == key:

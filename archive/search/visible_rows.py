@@ -3,23 +3,24 @@ nothing it depends on changes.
 
 Access is decided by archive/access.py alone; this only remembers its answer. A query's SQL and
 parameters name everything its answer depends on except the data (the caller's id, communities,
-grants and the day are parameters; so are the search filters), and the visibility generation
-changes with every committed write to any table access or a filter reads (archive/page_cache.py:
-every archive table but a few logs and texts). The same SQL under the same generation therefore
+grants and the day are parameters; so are the search filters), and the visibility version moves
+with every committed write to any table access or a filter reads (archive/versions.py: database
+triggers, every archive table but a few logs and texts). The same SQL under the same version therefore
 has the same answer, and a changed protocol, label, membership or withdrawal is decided afresh on
 the next search, while a training job's progress or a preservation event leaves the answers kept.
 Asking "which of 50,000 matches may I see" each time took a quarter of a second at 100,000
 recordings; a common search now asks once per such change and caller. (A few matched annotations
 are simply asked about: admitted_annotations.)"""
 import threading
+import time
 from collections import OrderedDict
 
 import numpy as np
 from django.conf import settings
 
-from ..access import annotations_visible
+from .. import versions
 from ..id_sets import id_set
-from ..page_cache import VISIBILITY_KEY, generation
+from ..policy import annotations_visible
 from .snapshot import raw_rows
 
 MAX_DOCS = 5000  # annotation hits per query
@@ -32,8 +33,9 @@ _answers: OrderedDict = OrderedDict()
 def _admitted(snapshot, queryset, size: int, index: dict) -> np.ndarray:
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     try:
-        key = (generation(VISIBILITY_KEY), snapshot.serial, sql, repr(params)) if settings.SEARCH_SNAPSHOT_CACHED else None
-    except Exception:  # no Redis: nothing can be known to be current
+        key = (versions.current().key("visibility"), int(time.monotonic() // max(settings.KEPT_AT_MOST_SECONDS, 1)),
+               snapshot.serial, sql, repr(params)) if settings.SEARCH_SNAPSHOT_CACHED else None
+    except Exception:  # no database: nothing can be known to be current
         key = None
     with _lock:
         if key is not None and key in _answers:

@@ -4,8 +4,8 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from ..access import forget_viewer, is_steward
 from ..models import Community, Membership, Protocol
+from ..policy import forget_viewer, is_steward
 from .errors import Conflict, NotAllowed, ServiceError
 
 

@@ -1,8 +1,8 @@
 """Narratives and annotations that people add to recordings."""
 from django.utils.translation import gettext
 
-from ..access import is_member, is_steward
 from ..models import Annotation, Narrative, ProtocolLevel
+from ..policy import is_member, is_steward
 from ..search.index import search_mark_dirty
 from .errors import NotAllowed, ServiceError
 

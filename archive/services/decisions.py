@@ -3,7 +3,7 @@ proposal): lock its row, check the decider stewards its recording's community, a
 item that was already decided (two stewards at once: the first decides, the second gets 409)."""
 from django.utils.translation import gettext
 
-from ..access import is_steward
+from ..policy import is_steward
 from .errors import Conflict, NotAllowed
 
 

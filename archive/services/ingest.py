@@ -10,9 +10,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext
 
-from ..access import is_member
 from ..audio.probe import UnsupportedAudio, probe_audio
 from ..models import PreservationEvent, Recording, RecordingFile
+from ..policy import is_member
 from .errors import Conflict, NotAllowed, ServiceError, StorageError
 from .events import event_log
 

@@ -4,7 +4,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from ..access import is_member, is_steward
 from ..dates import parse_partial_date
 from ..models import (
     Instrument,
@@ -18,6 +17,7 @@ from ..models import (
     RecordingPerson,
 )
 from ..models.access import LEVEL_RANK
+from ..policy import is_member, is_steward
 from ..search.index import search_mark_dirty
 from .errors import NotAllowed, ServiceError
 from .events import event_log

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.utils.translation import gettext
 
-from ..access import is_member
 from ..models import Upload
+from ..policy import is_member
 from .errors import Conflict, NotAllowed, ServiceError
 from .ingest import check_filename, recording_attach_master
 

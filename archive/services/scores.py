@@ -8,8 +8,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext
 
-from ..access import is_member
 from ..models import Recording, Score
+from ..policy import is_member
 from ..scores import ScoreError, read_score
 from .errors import NotAllowed, ServiceError
 

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from ..access import is_steward
 from ..models import Recording, ShareLink, ShareLinkUse
+from ..policy import is_steward
 from .errors import NotAllowed, ServiceError
 
 SESSION_KEY = "share_links"
@@ -75,7 +75,7 @@ def share_link_open(*, token: str, request) -> ShareLink:
     if link.until < timezone.localdate():
         refuse(LinkGone(f"this share link ended on {link.until:%Y-%m-%d}"), "expired")
     if link.person_id is not None and (user is None or user.pk != link.person_id):
-        refuse(NotAllowed(f"this link is for {link.person.get_username()}: sign in as that person to use it"),
+        refuse(NotAllowed("this link is for another person: sign in as the person it was made for to use it"),
                "another person")
     ShareLinkUse.objects.create(link=link, kind=ShareLinkUse.Kind.OPENED, user=user, address=_address(request))
     held = [i for i in request.session.get(SESSION_KEY, []) if i != str(link.pk)]

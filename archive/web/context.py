@@ -1,5 +1,5 @@
 """Template context shared by every page."""
-from ..access import viewer_for
+from ..policy import viewer_for
 
 
 def site(request):

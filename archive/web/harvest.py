@@ -46,9 +46,9 @@ def iiif_viewer(request, pk):
 def iiif_collection(request, pk):
     from django.shortcuts import get_object_or_404
 
-    from ..access import recordings_visible
     from ..exports.iiif import collection_manifest
     from ..models import Collection
+    from ..policy import recordings_visible
 
     collection = get_object_or_404(Collection, pk=pk)
     recordings = recordings_visible(user=request.user).filter(collection=collection).order_by("title")

@@ -12,11 +12,11 @@ from rest_framework.exceptions import ValidationError
 from worker.models import Job
 from worker.selectors import jobs_visible
 
-from ..access import annotations_visible, communities_stewarded, is_member, is_steward, recordings_audible
 from ..api.views.decisions import validate_change
 from ..exports.citation import apa, bibtex
 from ..exports.manifest import COLUMNS
 from ..models import Collection, Community, LabelRule, Recording, Tradition
+from ..policy import annotations_visible, communities_stewarded, is_member, is_staff_user, is_steward, recordings_audible
 from ..selectors import (
     attribution_texts,
     browse_instruments,
@@ -174,7 +174,7 @@ def recording_upload(request, pk):
 @login_required
 def dashboard_ingest(request):
     """A steward sends a CSV manifest; a worker ingests the files it names from the drop folder."""
-    if not (request.user.is_staff or communities_stewarded(user=request.user)):
+    if not (is_staff_user(request.user) or communities_stewarded(user=request.user)):
         raise PermissionDenied(_("only stewards may ingest manifests"))
     if request.method == "POST":
         manifest = request.FILES.get("manifest")
@@ -197,7 +197,7 @@ def job_detail(request, pk):
 @login_required
 def dashboard(request):
     data = steward_dashboard(user=request.user)
-    if not data["communities"] and not request.user.is_staff:
+    if not data["communities"] and not is_staff_user(request.user):
         messages.info(request, _("You are not a steward of any community."))
     return render(request, "archive/dashboard.html", data)
 

@@ -79,6 +79,9 @@ def style_model_create(*, user, tradition: Tradition) -> StyleModel:
             ModelSource(model=model, recording_id=r.pk, recording_uuid=r.pk, community_id=r.community_id)
             for r in recordings if str(r.pk) in used
         ])
+        if trainable_recordings(user=user, tradition=tradition).filter(pk__in=[r.pk for r in recordings
+                                                                                 if str(r.pk) in used]).count() != len(used):
+            raise ServiceError(gettext("a recording changed while the training set was frozen; try again"), field="tradition")
         model.job = job_create(kind="generation.train", target=model, user=user)
         model.save(update_fields=["job"])
     return model

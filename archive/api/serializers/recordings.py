@@ -33,6 +33,13 @@ class RecordingOutput(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        """Tonic and tempo come from the audio: like the analysis, only for callers who may hear it."""
+        data = super().to_representation(instance)
+        if instance.pk not in self.context.get("audible", ()):
+            data["tonic_hz"] = data["tempo_bpm"] = None
+        return data
+
     def get_people(self, obj) -> list[dict]:
         return [{"name": c.person.name, "role": c.role} for c in obj.credits.all()]
 

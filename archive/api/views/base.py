@@ -1,7 +1,7 @@
 """Helpers every API view uses to find things through the access selectors."""
 from django.http import Http404
 
-from ...access import recording_visible_or_none
+from ...policy import recording_visible_or_none
 
 
 def visible_recording_or_404(request, pk):

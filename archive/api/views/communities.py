@@ -7,8 +7,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from ...access import is_steward, viewer_for
-from ...models import Community, Membership, Tradition
+from ...models import Community, Membership
+from ...policy import is_steward, may_add_tradition, may_change_tradition, viewer_for
 from ...selectors import collections_with_counts, communities_with_counts, traditions_with_counts
 from ...services import communities as svc
 from ..serializers.community import (
@@ -98,8 +98,7 @@ class TraditionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         viewer = viewer_for(self.request.user)
         if not (viewer.is_staff or viewer.steward_of):
             raise PermissionDenied(gettext("only stewards and staff may add traditions"))
-        communities = serializer.validated_data.get("communities", [])
-        if not viewer.is_staff and any(c.pk not in viewer.steward_of for c in communities):
+        if not may_add_tradition(user=self.request.user, custodians=serializer.validated_data.get("communities", [])):
             raise PermissionDenied(gettext("you may name as custodians only communities you steward"))
         from django.utils.text import slugify
 
@@ -107,10 +106,7 @@ class TraditionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         serializer.save(slug=slug)
 
     def perform_update(self, serializer):
-        tradition: Tradition = serializer.instance
-        viewer = viewer_for(self.request.user)
-        custodians = {c.pk for c in tradition.communities.all()}
-        if not (viewer.is_staff or custodians & viewer.steward_of):
+        if not may_change_tradition(user=self.request.user, tradition=serializer.instance):
             raise PermissionDenied(gettext("only stewards of a custodial community may change a tradition"))
         serializer.save()
 

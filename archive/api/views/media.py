@@ -10,10 +10,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from ...access import may_download_master, recordings_audible, recordings_visible, viewer_for
 from ...analysis.export import notes_to_midi, notes_to_musicxml
 from ...analysis.notes import Note
 from ...models import Analysis, RecordingFile
+from ...policy import may_download_master, recordings_audible, recordings_visible, viewer_for
 from ...services.analysis import analysis_current, analysis_notes, pitch_contour
 from ...services.errors import ServiceError
 from ...services.ingest import recording_attach_master

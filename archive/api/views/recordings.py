@@ -9,8 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from ...access import annotations_visible, recordings_visible
 from ...models import Annotation, ProtocolLevel
+from ...policy import annotations_visible, history_for, recordings_visible
 from ...selectors import audible_among, events_for, narratives_for, recording_history, recording_list_visible
 from ...services import contributions
 from ...services import recordings as svc
@@ -140,12 +140,14 @@ class RecordingViewSet(RecordingMediaMixin, viewsets.GenericViewSet):
     @extend_schema(responses=HistoryEntry(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
-        return Response(HistoryEntry(recording_history(recording=self.get_object()), many=True).data)
+        recording = self.get_object()
+        entries = history_for(user=request.user, recording=recording, entries=recording_history(recording=recording))
+        return Response(HistoryEntry(entries, many=True).data)
 
     @extend_schema(responses=EventSerializer(many=True))
     @action(detail=True, methods=["get"])
     def events(self, request, pk=None):
-        return Response(EventSerializer(events_for(recording=self.get_object()), many=True).data)
+        return Response(EventSerializer(events_for(user=request.user, recording=self.get_object()), many=True).data)
 
     @extend_schema(request=NarrativeSerializer, responses=NarrativeSerializer(many=True))
     @action(detail=True, methods=["get", "post"])

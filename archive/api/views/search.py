@@ -6,8 +6,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ...access import recordings_visible
 from ...models import Recording
+from ...policy import recordings_visible
 from ...search.query import facets, search, with_snippets
 from ..filters import RecordingFilter
 

@@ -5,8 +5,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from ...access import communities_stewarded, viewer_for
 from ...models import ShareLink
+from ...policy import communities_stewarded, viewer_for
 from ...services.share_links import share_link_create, share_link_revoke
 from .base import visible_recording_or_404
 

@@ -8,8 +8,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ...access import recording_visible_or_none
 from ...models import Upload
+from ...policy import recording_visible_or_none
 from ...services import resumable
 from ...services.errors import ServiceError
 

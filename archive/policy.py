@@ -1,0 +1,181 @@
+"""The one policy: every decision a person or a job can ask about a community's material.
+
+Who may see a record or hear its audio is archive/access.py's (the rules are stated there, and
+tests/oracle.py states them again independently); this module builds every other decision on
+those two and on archive/labels.py's label table, so nothing else decides:
+
+* derived data (analysis values, notes, pitch sets, a model's manifest and training set) follows
+  the strictest rule of what it derives from: the media protocol, and a Community Use Only label
+  keeps it inside the community (``recordings_derivable``);
+* training: published recordings the trainer may *hear*, whose community consented, that carry no
+  label forbidding training, and Community Use Only ones only for the community's members
+  (``recordings_trainable``);
+* events and history: the community's stewards (and staff) see every detail, others what
+  happened and when, never who, why or where (``events_for``, ``history_for``);
+* a BagIt bag: what the exporter may hear; restricted material only for stewards (``bag_recordings``);
+* OAI-PMH: what an anonymous visitor may see, and as deleted records only what once was public
+  (``harvestable_recordings``);
+* stewardship: deciding proposals and access requests, curating, naming custodians
+  (``is_steward``, ``may_add_tradition``, ``may_change_tradition``).
+"""
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .access import (
+    SECRET_SACRED,
+    Viewer,
+    annotation_open_with_its_recording,
+    annotations_visible,
+    communities_stewarded,
+    forget_viewer,
+    is_member,
+    is_staff_user,
+    is_steward,
+    may_download_master,
+    recording_visible_or_none,
+    recordings_audible,
+    recordings_visible,
+    viewer_for,
+)
+from .labels import MEMBERS_TRAINING, NO_TRAINING
+from .models import AccessRequest, Collection, PreservationEvent, Proposal, Recording, RecordingLabel
+
+__all__ = [
+    "Viewer", "annotation_open_with_its_recording", "annotations_visible", "communities_stewarded", "forget_viewer",
+    "is_member", "is_staff_user", "is_steward",
+    "may_download_master", "recording_visible_or_none", "recordings_audible", "recordings_visible", "viewer_for",
+]
+
+
+def _labelled(codes) -> Exists:
+    return Exists(RecordingLabel.objects.filter(recording=OuterRef("pk"), label_id__in=list(codes)))
+
+
+# --- derived data and training -----------------------------------------------------------------
+
+def recordings_derivable(*, user) -> QuerySet[Recording]:
+    """The recordings whose derived data (analysis, notes, pitch set, what a model learned from
+    them) this user may see: those they may hear, and Community Use Only ones only inside the
+    community."""
+    viewer = viewer_for(user)
+    audible = recordings_audible(user=user)
+    if viewer.is_staff:
+        return audible
+    return audible.filter(~_labelled(MEMBERS_TRAINING) | Q(community__in=viewer.member_of))
+
+
+def recordings_trainable(*, user, tradition=None) -> QuerySet[Recording]:
+    """Published recordings this user may hear, whose community allowed training, that carry no
+    label forbidding it (and Community Use Only ones only for the community's members)."""
+    viewer = viewer_for(user)
+    qs = (recordings_derivable(user=user)
+          .filter(status=Recording.Status.PUBLISHED, training_consent=Recording.Consent.ALLOWED)
+          .exclude(_labelled(NO_TRAINING)))
+    qs = qs.filter(~_labelled(MEMBERS_TRAINING) | Q(community__in=viewer.member_of))  # staff too
+    if tradition is not None:
+        qs = qs.filter(tradition=tradition)
+    return qs
+
+
+def recording_still_trainable(recording: Recording) -> bool:
+    """Consent and labels still allow learning from this recording (by someone: who may, the
+    model's own visibility decides)."""
+    return (recording.status == Recording.Status.PUBLISHED
+            and recording.training_consent == Recording.Consent.ALLOWED
+            and not recording.label_links.filter(label_id__in=list(NO_TRAINING)).exists())
+
+
+# --- events and history ------------------------------------------------------------------------
+
+def sees_everything_of(*, user, recording: Recording) -> bool:
+    """The community's stewards and staff see every event's and change's details."""
+    return is_steward(user=user, community_id=recording.community_id)
+
+
+def events_for(*, user, recording: Recording) -> list[PreservationEvent]:
+    """The recording's preservation events as this reader may see them: stewards every detail;
+    others the type, time and outcome, without the agent or the detail (which can name a person
+    granted access, a reason, an uploader or a storage path)."""
+    events = list(recording.events.all())
+    if sees_everything_of(user=user, recording=recording):
+        return events
+    for event in events:
+        event.agent_name = ""
+        event.detail = ""
+    return events
+
+
+def history_for(*, user, recording: Recording, entries: list[dict]) -> list[dict]:
+    """History entries as this reader may see them: stewards every value; others which fields
+    changed and when, without the values (an old title a steward replaced stays replaced) or who."""
+    if sees_everything_of(user=user, recording=recording):
+        return entries
+    return [{**entry, "user": None, "reason": "",
+             "changes": [{"field": c["field"], "old": None, "new": None} for c in entry["changes"]]}
+            for entry in entries]
+
+
+# --- exports and harvest -----------------------------------------------------------------------
+
+def bag_recordings(*, user, collection: Collection) -> tuple[QuerySet[Recording], bool]:
+    """(the collection's recordings a bag for this user holds, whether restricted ones are in it):
+    stewards of the collection's community and staff get every recording they may see but withdrawn
+    ones; others what anyone may hear."""
+    members = Recording.objects.filter(collection=collection).exclude(status=Recording.Status.WITHDRAWN)
+    if is_steward(user=user, community_id=collection.community_id):
+        return members.filter(pk__in=recordings_visible(user=user).values("pk")), True
+    return members.filter(pk__in=recordings_audible(user=None).values("pk")), False
+
+
+def harvestable_recordings() -> QuerySet[Recording]:
+    """What OAI-PMH answers: the recordings an anonymous visitor may see, and as deleted records
+    the withdrawn ones that were once public (a harvester may hold them), never Secret/Sacred ones.
+    A draft withdrawn before anyone could see it was never announced and is not announced now."""
+    visible = recordings_visible(user=None).values("pk")
+    deleted = (Q(status=Recording.Status.WITHDRAWN, once_public=True)
+               & ~Q(pk__in=RecordingLabel.objects.filter(label_id=SECRET_SACRED).values("recording_id")))
+    return Recording.objects.filter(Q(pk__in=visible) | deleted)
+
+
+# --- stewardship -------------------------------------------------------------------------------
+
+def may_add_tradition(*, user, custodians) -> bool:
+    """Stewards may add a tradition naming communities they steward as custodians; staff any."""
+    viewer = viewer_for(user)
+    if viewer.is_staff:
+        return True
+    return bool(viewer.steward_of) and all(c.pk in viewer.steward_of for c in custodians)
+
+
+def may_change_tradition(*, user, tradition) -> bool:
+    viewer = viewer_for(user)
+    return viewer.is_staff or bool({c.pk for c in tradition.communities.all()} & viewer.steward_of)
+
+
+def stewarded_recordings(*, user) -> QuerySet[Recording]:
+    """Every recording (drafts and withdrawn ones too) of the communities this user stewards."""
+    viewer = viewer_for(user)
+    if viewer.is_staff:
+        return Recording.objects.all()
+    return Recording.objects.filter(community__in=viewer.steward_of)
+
+
+def proposals_visible(*, user) -> QuerySet[Proposal]:
+    """A proposal: its proposer (while they may see the recording) and the community's stewards."""
+    viewer = viewer_for(user)
+    if not viewer.authenticated:
+        return Proposal.objects.none()
+    if viewer.is_staff:
+        return Proposal.objects.all()
+    return Proposal.objects.filter(
+        Q(proposer_id=viewer.user_id) | Q(recording__community__in=viewer.steward_of)
+    ).filter(recording__in=recordings_visible(user=user))
+
+
+def access_requests_visible(*, user) -> QuerySet[AccessRequest]:
+    """An access request: its requester and the community's stewards."""
+    viewer = viewer_for(user)
+    if not viewer.authenticated:
+        return AccessRequest.objects.none()
+    if viewer.is_staff:
+        return AccessRequest.objects.all()
+    return AccessRequest.objects.filter(Q(requester_id=viewer.user_id) | Q(recording__community__in=viewer.steward_of))

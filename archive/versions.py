@@ -1,0 +1,138 @@
+"""Which writes move which version of the catalogue, the triggers that move them, and reading them.
+
+Four versions, each a counter in the one row of CatalogueVersion, moved by triggers in the writing
+transaction (archive/db_triggers.py), so a version changes exactly when a write commits:
+
+* ``catalogue``: any write to the archive's or generation's tables but uploads in flight and
+  share-link use logs (anonymous pages, archive/page_cache.py);
+* ``visibility``: a write to a table that access or a recording filter reads: every archive table
+  but logs and texts no rule reads (kept access answers, archive/search/visible_rows.py);
+* ``search``: a write to a table the search snapshot is read from (archive/search/snapshot.py);
+* ``vectors``: a write to the analyses (similar recordings, archive/search/similar.py).
+
+Bookkeeping updates move only the catalogue version: the fixity sweep's (``fixity_checked_at``,
+``fixity_ok``; at 100,000 recordings it runs every 26 s) and a search rebuild's (``search_dirty``)
+change no search or access answer. A reader takes the versions *before* it reads what it keeps, so a write that commits in
+between leaves it keeping newer data under an older version (rebuilt at once), never older data
+under a newer one. Within one safe request the versions are read once (VersionsMiddleware)."""
+import contextvars
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from . import db_triggers
+from .models import CatalogueVersion
+
+SCOPES = ("catalogue", "visibility", "search", "vectors")
+FAMILY = "v"
+TABLE = "archive_catalogueversion"
+
+_CATALOGUE = re.compile(r"(archive|generation)_(?!(upload|sharelinkuse|catalogueversion)$)\w+")
+_VISIBILITY = re.compile(r"archive_(?!(preservationevent|upload|sharelinkuse|proposal|score|narrative"
+                         r"|searchdocument\w*|historical\w*|catalogueversion)$)\w+")
+_SEARCH = re.compile(r"archive_(searchdocument|recording\w*|analysis|annotation|tradition|community"
+                     r"|place|instrument|language|label)")
+_VECTORS = re.compile(r"archive_analysis")
+_RULES = {"catalogue": _CATALOGUE, "visibility": _VISIBILITY, "search": _SEARCH, "vectors": _VECTORS}
+# columns whose update alone moves only the catalogue version (the fixity sweep's bookkeeping)
+BOOKKEEPING = {"archive_recordingfile": {"fixity_checked_at", "fixity_ok"}, "archive_recording": {"search_dirty"}}
+
+
+def scopes_of(table: str) -> tuple[str, ...]:
+    """The versions a write to ``table`` moves."""
+    return tuple(scope for scope in SCOPES if _RULES[scope].fullmatch(table))
+
+
+def _bump(scopes) -> list[str]:
+    sets = ", ".join(f"{scope} = {scope} + 1" for scope in scopes)
+    return [f"UPDATE {TABLE} SET {sets} WHERE id = 1"]
+
+
+def install_triggers(apps, schema_editor, app_label: str) -> int:
+    """Make the version triggers of every table of ``app_label`` (dropping that app's old ones);
+    returns how many tables have them. Run by a migration whenever the app gains a table."""
+    family = f"{FAMILY}_{app_label}"
+    db_triggers.drop_all(schema_editor, family)
+    done = 0
+    for model in apps.get_app_config(app_label).get_models(include_auto_created=True):
+        table = model._meta.db_table
+        scopes = scopes_of(table)
+        if not scopes:
+            continue
+        exempt = BOOKKEEPING.get(table)
+        if exempt and set(scopes) - {"catalogue"}:
+            others = [f.column for f in model._meta.local_concrete_fields if f.column not in exempt]
+            db_triggers.per_statement(schema_editor, family=family, table=table, body=_bump(scopes),
+                                      events=("INSERT", "DELETE"))
+            db_triggers.per_statement(schema_editor, family=family, table=table, body=_bump(scopes),
+                                      events=("UPDATE",), update_columns=others)
+            db_triggers.per_statement(schema_editor, family=family, table=table, body=_bump(["catalogue"]),
+                                      events=("UPDATE",), update_columns=sorted(exempt))
+        else:
+            db_triggers.per_statement(schema_editor, family=family, table=table, body=_bump(scopes))
+        done += 1
+    return done
+
+
+def drop_triggers(apps, schema_editor, app_label: str) -> None:
+    db_triggers.drop_all(schema_editor, f"{FAMILY}_{app_label}")
+
+
+@dataclass(frozen=True)
+class Versions:
+    epoch: str
+    catalogue: int
+    visibility: int
+    search: int
+    vectors: int
+
+    def key(self, scope: str) -> str:
+        """This scope's version as a cache key part."""
+        return f"{self.epoch}.{getattr(self, scope)}"
+
+
+_request_versions: contextvars.ContextVar = contextvars.ContextVar("songkeeper_versions", default=None)
+
+
+def _read() -> Versions | None:
+    row = CatalogueVersion.objects.filter(pk=1).values_list("epoch", *SCOPES).first()
+    return Versions(*row) if row else None
+
+
+def current() -> Versions:
+    """The versions now committed (or written by this transaction). Within a safe request, the ones
+    read at its start. The row is made again, with a new epoch, where it is missing (an emptied
+    database); raises when the database cannot be reached."""
+    held = _request_versions.get()
+    if held is not None and held.get("versions") is not None:
+        return held["versions"]
+    versions = _read()
+    if versions is None:
+        try:
+            with transaction.atomic():
+                CatalogueVersion.objects.create(pk=1, epoch=uuid.uuid4().hex)
+        except IntegrityError:  # another process made it first
+            pass
+        versions = _read()
+    if held is not None:
+        held["versions"] = versions
+    return versions
+
+
+class VersionsMiddleware:
+    """Reads the versions at most once per GET or HEAD request (pages and search ask three or four
+    times); other methods write, and read them afresh each time."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        token = _request_versions.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_versions.reset(token)
