@@ -53,11 +53,13 @@ def _redis_executable() -> str:
 
 class RedisServer:
     """A throwaway redis-server on a free port that keeps nothing on disk: stopping it loses
-    every message, as a crash of the broker would."""
+    every message, as a crash of the broker would. With ``persistent``, it is a production Redis
+    instead: shutdown() saves its data and start() loads it back."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, *, persistent: bool = False):
         self.port = free_port()
         self.workdir = workdir
+        self.persistent = persistent
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -66,11 +68,22 @@ class RedisServer:
 
     def start(self) -> "RedisServer":
         self.workdir.mkdir(parents=True, exist_ok=True)
+        keeps = ["--save", "3600 1", "--dbfilename", "dump.rdb"] if self.persistent else ["--save", ""]
         self.proc = subprocess.Popen(
-            [_redis_executable(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            [_redis_executable(), "--port", str(self.port), "--bind", "127.0.0.1", *keeps, "--appendonly", "no",
              "--dir", str(self.workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         wait_for_port(self.port, proc=self.proc)
         return self
+
+    def shutdown(self) -> None:
+        """A polite shutdown that saves the data (a persistent server brings it back on start)."""
+        import redis
+
+        try:
+            redis.Redis.from_url(self.url).shutdown(save=True)
+        except redis.ConnectionError:  # the server closes the connection as it goes
+            pass
+        self.proc.wait(timeout=30)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -9,6 +9,28 @@ COLUMNS = ["file", "title", "alt_titles", "tradition", "community", "collection"
            "record_protocol", "media_protocol", "labels", "training_consent"]
 REQUIRED = ["file", "title", "tradition", "community"]
 LIST_SEPARATOR = ";"
+# A spreadsheet runs a cell that begins with one of these as a formula (CSV injection): the export
+# puts an apostrophe before such a cell unless it is a plain number, and the ingest takes it off.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+GUARD = "'"
+
+
+def neutralise(value: str) -> str:
+    """A cell a spreadsheet shows as text, never runs (OWASP's advice for CSV injection)."""
+    if not value or not value.startswith(FORMULA_START):
+        return value
+    try:
+        float(value)
+        return value  # a negative number, e.g. a longitude
+    except ValueError:
+        return GUARD + value
+
+
+def restore(value: str) -> str:
+    """The cell as it was before neutralise()."""
+    if value and value.startswith(GUARD) and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
 
 
 def _split(value: str) -> list[str]:
@@ -37,6 +59,7 @@ def _people(value: str) -> list[dict]:
 
 def row_to_input(row: dict) -> tuple[dict, list[str]]:
     """A manifest row as RecordingInput data, and the problems found resolving its names."""
+    row = {key: restore(value) if isinstance(value, str) else value for key, value in row.items()}
     problems = [f"{col} is required" for col in REQUIRED if not (row.get(col) or "").strip()]
     raw: dict = {"title": (row.get("title") or "").strip()}
     community = _by_slug_or_id(Community, row.get("community", ""))
@@ -80,7 +103,7 @@ def row_to_input(row: dict) -> tuple[dict, list[str]]:
 def recording_to_row(recording: Recording, *, file: str = "") -> dict:
     """The inverse of row_to_input, for the CSV export."""
     place = recording.place
-    return {
+    return {key: neutralise(value) for key, value in {
         "file": file, "title": recording.title, "alt_titles": LIST_SEPARATOR.join(recording.alt_titles),
         "tradition": recording.tradition.slug, "community": recording.community.slug,
         "collection": recording.collection.title if recording.collection else "",
@@ -98,4 +121,4 @@ def recording_to_row(recording: Recording, *, file: str = "") -> dict:
         else str(recording.media_custom_protocol_id),
         "labels": LIST_SEPARATOR.join(link.label_id for link in recording.label_links.all()),
         "training_consent": recording.training_consent,
-    }
+    }.items()}

@@ -24,6 +24,11 @@ def _check_times(start, end, duration):
         raise ServiceError(gettext("end is past the recording's duration (%(seconds).2f s)") % {"seconds": duration}, field="end")
 
 
+def _check_custom(recording, custom) -> None:
+    if custom is not None and custom.community_id != recording.community_id:
+        raise ServiceError(gettext("a custom protocol must belong to the recording's community"), field="protocol")
+
+
 def annotation_create(*, recording, data: dict, user) -> Annotation:
     """Members of the recording's community annotate it (anyone may propose changes to the record)."""
     if not user.is_authenticated:
@@ -32,8 +37,7 @@ def annotation_create(*, recording, data: dict, user) -> Annotation:
         raise NotAllowed(gettext("only members of the recording's community may annotate it"))
     _check_times(data["start"], data["end"], recording.duration_seconds)
     level, custom = data.get("protocol", (ProtocolLevel.PUBLIC, None))
-    if custom is not None and custom.community_id != recording.community_id:
-        raise ServiceError(gettext("a custom protocol must belong to the recording's community"), field="protocol")
+    _check_custom(recording, custom)
     annotation = Annotation.objects.create(
         recording=recording, start=data["start"], end=data["end"], body=data["body"],
         language=data.get("language", ""), author=user, protocol=level, custom_protocol=custom,
@@ -54,6 +58,7 @@ def annotation_update(*, annotation: Annotation, data: dict, user) -> Annotation
         if key in data:
             setattr(annotation, key, data[key])
     if "protocol" in data:
+        _check_custom(annotation.recording, data["protocol"][1])
         annotation.protocol, annotation.custom_protocol = data["protocol"]
     _check_times(annotation.start, annotation.end, annotation.recording.duration_seconds)
     annotation.save()
@@ -85,6 +90,7 @@ def annotations_import(*, recording, user, data: bytes, layer: str = "", languag
     except TranscriptError as exc:
         raise ServiceError(str(exc), field="file") from None
     level, custom = protocol
+    _check_custom(recording, custom)
     created = []
     with transaction.atomic():
         for tier, cues in layers.items():
