@@ -5,6 +5,8 @@ archive's words. Loaded into the Label table by a data migration.
 """
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 LABELS: list[tuple[str, str, str, str]] = [
     # (code, kind, name, description)
     ("tk_attribution", "TK", "TK Attribution",
@@ -119,7 +121,7 @@ class LabelPolicy:
     visibility: str | None = None  # who may see the record (archive/access.py)
     training: str | None = None  # FORBIDDEN or MEMBERS (archive/policy.py, generation's triggers)
     inherited: bool = False  # every model and study example made from it carries the label
-    display: str = "shown as a badge wherever the recording appears"
+    display: str = _("Shown as a badge wherever the recording appears.")
 
 
 FORBIDDEN = "forbidden"  # no model may learn from it, whatever the consent says
@@ -128,24 +130,26 @@ MEMBERS = "members"  # only the community's members may train on it; what they t
 
 POLICY: dict[str, LabelPolicy] = {
     "tk_secret_sacred": LabelPolicy(
-        visibility="never beyond the community; the community may keep it to its stewards (its label rule)",
+        visibility=_("Never seen beyond the community, whatever the protocol or a grant says; the community may "
+                     "keep it to its stewards (its rule for the label)."),
         training=FORBIDDEN, inherited=True),
     "tk_men_restricted": LabelPolicy(
-        visibility="never beyond the community; inside it, the recording's record protocol decides: the "
-                   "community names the men who may see it in a protocol of its own",
+        visibility=_("Never seen beyond the community; inside it, the record protocol decides: the community "
+                     "names the men who may see it in a protocol of its own."),
         training=FORBIDDEN, inherited=True),
     "tk_women_restricted": LabelPolicy(
-        visibility="never beyond the community; inside it, the recording's record protocol decides: the "
-                   "community names the women who may see it in a protocol of its own",
+        visibility=_("Never seen beyond the community; inside it, the record protocol decides: the community "
+                     "names the women who may see it in a protocol of its own."),
         training=FORBIDDEN, inherited=True),
     "tk_seasonal": LabelPolicy(
-        visibility="outside the community, visible only between the dates the community set (its label rule)"),
+        visibility=_("Outside the community, seen only between the dates the community set (its rule for the "
+                     "label).")),
     "tk_community_use_only": LabelPolicy(training=MEMBERS, inherited=True),
     "tk_non_commercial": LabelPolicy(inherited=True),
     "tk_attribution": LabelPolicy(
         inherited=True,
-        display="the community's attribution text is shown wherever the recording or anything made from it "
-                "appears (pages, IIIF, exports, study examples)"),
+        display=_("The community's attribution text is shown wherever the recording or anything made from it "
+                  "appears: pages, IIIF, exports, models and study examples.")),
 }
 
 NO_TRAINING = frozenset(code for code, rule in POLICY.items() if rule.training == FORBIDDEN)
@@ -156,8 +160,30 @@ ENFORCED = frozenset(code for code, rule in POLICY.items()
                      if rule.visibility or rule.training or rule.inherited or code == "tk_attribution")
 
 
+TRAINING_TEXT = {
+    FORBIDDEN: _("No model may learn from it, whatever the community's training consent says."),
+    MEMBERS: _("Only the community's members may train on it, and the models they train are seen only inside the "
+               "community."),
+    None: _("Follows the community's training consent for the recording."),
+}
+INHERITED_TEXT = {True: _("Every model and study example made from it carries this label."),
+                  False: _("Not carried by models and study examples.")}
+VISIBILITY_TEXT = _("The record and media protocols decide; this label changes nothing about who sees it.")
+
+
 def policy_of(code: str) -> LabelPolicy:
     return POLICY.get(code, LabelPolicy())
+
+
+def policy_rows() -> list[dict]:
+    """The label table as people read it (the /labels/ page): per label, what the archive does."""
+    rows = []
+    for code, _kind, _name, _description in LABELS:
+        rule = policy_of(code)
+        rows.append({"code": code, "enforced": code in ENFORCED, "visibility": rule.visibility or VISIBILITY_TEXT,
+                     "training": TRAINING_TEXT[rule.training], "inherited": INHERITED_TEXT[rule.inherited],
+                     "display": rule.display})
+    return rows
 
 
 def labels_sync(label_model) -> int:

@@ -77,3 +77,44 @@ def may_hear(user, rec: Recording, today: date) -> bool:
     if rec.status == "draft":
         return True  # only its uploader got this far
     return _level_admits(user, rec.media_protocol, rec.media_custom_protocol, rec.community_id) or _granted(user, rec, today)
+
+
+# --- derived data, training, details: stated again from the policy's docstring and the label table's words ---
+
+NO_TRAINING_LABELS = {"tk_secret_sacred", "tk_men_restricted", "tk_women_restricted"}
+MEMBERS_ONLY_LABELS = {"tk_community_use_only"}
+
+
+def _codes(rec) -> set:
+    return set(rec.label_links.values_list("label_id", flat=True))
+
+
+def may_derive(user, rec: Recording, today: date) -> bool:
+    """Analysis values, notes, pitch sets and what a model learned: for who may hear the recording,
+    and for a Community Use Only one only inside the community (staff: everything)."""
+    if not may_hear(user, rec, today):
+        return False
+    if _staff(user):
+        return True
+    return not (_codes(rec) & MEMBERS_ONLY_LABELS) or _role(user, rec.community_id) is not None
+
+
+def may_train_on(user, rec: Recording, today: date) -> bool:
+    """Published, consented, audible to the trainer, no label forbidding training, and Community
+    Use Only ones only for the community's members (staff included)."""
+    if not may_hear(user, rec, today) or rec.status != "published" or rec.training_consent != "allowed":
+        return False
+    codes = _codes(rec)
+    if codes & NO_TRAINING_LABELS:
+        return False
+    return not (codes & MEMBERS_ONLY_LABELS) or _role(user, rec.community_id) is not None
+
+
+def sees_details(user, rec: Recording) -> bool:
+    """Who made an event, its detail, history's values and authors: staff and the community's stewards."""
+    return _staff(user) or _role(user, rec.community_id) == Membership.Role.STEWARD
+
+
+def harvested_as_deleted(rec: Recording, was_public: bool) -> bool:
+    """OAI-PMH's deleted records: withdrawn, once public, never Secret/Sacred."""
+    return rec.status == "withdrawn" and was_public and "tk_secret_sacred" not in _codes(rec)

@@ -1,7 +1,8 @@
 """Property test: random catalogues of communities, memberships, custom protocols,
-labels, label rules, grants and statuses. For every user, no list, count, detail,
+labels, label rules, grants, consent and statuses. For every user, no list, count, detail,
 sub-resource or media check shows anything the access rules (tests/oracle.py) forbid,
-and nothing they allow is missing."""
+and nothing they allow is missing; the same for every derived decision of archive/policy.py:
+derived data, training sets, models, event details and OAI-PMH's records and deleted records."""
 from datetime import timedelta
 
 import pytest
@@ -11,10 +12,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from archive.access import forget_viewer, recordings_audible, recordings_visible
-from archive.models import Annotation, Recording
+from archive.models import Annotation, PreservationEvent, Recording
+from archive.policy import (
+    forget_viewer,
+    harvestable_recordings,
+    recordings_audible,
+    recordings_derivable,
+    recordings_trainable,
+    recordings_visible,
+)
+from generation.models import ModelSource, StyleModel
+from generation.selectors import style_models_visible
 from tests import factories as f
-from tests.oracle import may_hear, may_see
+from tests.oracle import harvested_as_deleted, may_derive, may_hear, may_see, may_train_on, sees_details
 
 LEVELS = ["public", "registered", "community", "custom", "stewards"]
 RANK = {name: i for i, name in enumerate(LEVELS)}
@@ -24,7 +34,10 @@ recording_spec = st.fixed_dictionaries({
     "status": st.sampled_from(["draft", "published", "published", "withdrawn"]),
     "record": st.sampled_from(LEVELS),
     "media_bump": st.integers(0, 4),
-    "labels": st.sets(st.sampled_from(["tk_secret_sacred", "tk_seasonal", "tk_attribution"]), max_size=2),
+    "labels": st.sets(st.sampled_from(["tk_secret_sacred", "tk_seasonal", "tk_attribution", "tk_men_restricted",
+                                       "tk_community_use_only"]), max_size=2),
+    "consent": st.booleans(),
+    "was_public": st.booleans(),
     "creator": st.integers(0, 3),
     "grant": st.sampled_from([None, "open", "future", "expired"]),
     "grantee": st.integers(0, 3),
@@ -69,13 +82,22 @@ def build(spec, users):
             pass
         elif media == "custom" and r["record"] != "custom":
             media = "stewards"
-        rec = f.make_recording(communities[c], tradition, status=r["status"], record_protocol=r["record"],
+        was_public = r["was_public"] and r["status"] == "withdrawn"
+        rec = f.make_recording(communities[c], tradition, status="published" if was_public else r["status"],
+                               record_protocol="public" if was_public else r["record"],
                                media_protocol=media, custom=protocols[c], labels=sorted(r["labels"]),
-                               created_by=users[r["creator"]])
+                               created_by=users[r["creator"]],
+                               training_consent="allowed" if r["consent"] else "not_allowed")
+        if was_public:  # published to everyone once, then restricted and withdrawn
+            Recording.objects.filter(pk=rec.pk).update(status="withdrawn", record_protocol=r["record"])
+            rec.refresh_from_db()
+        rec.was_public = was_public or (r["status"] == "published" and r["record"] == "public")
         if r["grant"]:
             until = {"open": None, "future": today + timedelta(days=2), "expired": today - timedelta(days=1)}[r["grant"]]
             f.grant(rec, users[r["grantee"]], until=until)
         Annotation.objects.create(recording=rec, start=0, end=1, body="x")
+        PreservationEvent.objects.create(recording=rec, type="publication", agent=users[0], agent_name="someone",
+                                         detail="published")
         recs.append(rec)
     for user in users:
         forget_viewer(user)
@@ -91,6 +113,11 @@ def test_no_endpoint_shows_what_the_rules_forbid(spec):
         f.ensure_labels()
         users = [f.make_user() for _ in range(4)]
         recs, today = build(spec, users)
+        models = {}
+        for rec in recs:  # a model that learned from each recording alone
+            models[rec.pk] = StyleModel.objects.create(tradition=rec.tradition, manifest={})
+            ModelSource.objects.create(model=models[rec.pk], recording=rec, recording_uuid=rec.pk,
+                                       community_id=rec.community_id)
         for user in [None, *users]:
             expected = {str(r.pk) for r in recs if may_see(user, r, today)}
             audible = {str(r.pk) for r in recs if may_hear(user, r, today)}
@@ -108,5 +135,17 @@ def test_no_endpoint_shows_what_the_rules_forbid(spec):
                     assert code == (200 if str(rec.pk) in expected else 404)
             tradition = api.get(f"/api/traditions/{recs[0].tradition_id}/").json()
             assert tradition["n_recordings"] == len(expected)
+            derivable = {str(r.pk) for r in recs if may_derive(user, r, today)}
+            assert {str(pk) for pk in recordings_derivable(user=user).values_list("pk", flat=True)} == derivable
+            trainable = {str(r.pk) for r in recs if may_train_on(user, r, today)}
+            assert {str(pk) for pk in recordings_trainable(user=user).values_list("pk", flat=True)} == trainable
+            seen_models = {str(pk) for pk in style_models_visible(user=user).values_list("pk", flat=True)}
+            assert seen_models == {str(models[r.pk].pk) for r in recs if may_derive(user, r, today)}
+            for rec in recs:
+                if str(rec.pk) in expected:
+                    events = api.get(f"/api/recordings/{rec.pk}/events/").json()
+                    assert all(bool(e["agent"]) == sees_details(user, rec) for e in events)
+        harvested = set(harvestable_recordings().values_list("pk", flat=True))
+        assert harvested == {r.pk for r in recs if may_see(None, r, today) or harvested_as_deleted(r, r.was_public)}
         transaction.set_rollback(True)
     assert Recording.objects.count() == 0

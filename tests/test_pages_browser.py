@@ -51,6 +51,24 @@ def test_community_and_collection_pages(page, demo):
     expect(page.locator(".card")).to_have_count(1)
 
 
+def test_the_label_page_says_what_each_label_does_and_which_are_only_shown(page, demo):
+    from archive.labels import ENFORCED, LABELS
+
+    page.goto("/")
+    page.click("footer >> text=Labels and what they do")
+    expect(page.locator("h1")).to_have_text("What the archive does with each Local Contexts label")
+    expect(page.locator("table.label-policy tbody tr")).to_have_count(len(LABELS))
+    expect(page.locator("tr.enforced")).to_have_count(len(ENFORCED))
+    expect(page.locator("#tk_community_use_only")).to_contain_text("Only the community's members may train on it")
+    expect(page.locator("#tk_secret_sacred")).to_contain_text("No model may learn from it")
+    expect(page.locator("#tk_men_restricted")).to_contain_text("names the men who may see it")
+    expect(page.locator("#tk_clan .shown-only-note")).to_be_visible()
+    page.select_option("#language", "es")
+    page.click("text=Change language")
+    expect(page.locator("#tk_community_use_only")).to_contain_text("Solo los miembros de la comunidad pueden entrenar")
+    expect(page.locator("#tk_community_use_only th")).to_contain_text("CT Uso Exclusivo Comunitario")
+
+
 def test_recording_page_shows_labels_narratives_annotations(page, demo):
     rec = Recording.objects.get(title="نوبة رمل الماية")
     page.goto(f"/recordings/{rec.pk}/")

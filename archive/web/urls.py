@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("search/", views.search_page, name="search"),
     path("browse/", views.browse, name="browse"),
+    path("labels/", views.labels_page, name="labels"),
     path("traditions/<str:slug>/", views.tradition_detail, name="tradition"),
     path("communities/<str:slug>/", views.community_detail, name="community"),
     path("collections/<uuid:pk>/", views.collection_detail, name="collection"),

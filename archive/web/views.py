@@ -15,7 +15,8 @@ from worker.selectors import jobs_visible
 from ..api.views.decisions import validate_change
 from ..exports.citation import apa, bibtex
 from ..exports.manifest import COLUMNS
-from ..models import Collection, Community, LabelRule, Recording, Tradition
+from ..labels import policy_rows
+from ..models import Collection, Community, Label, LabelRule, Recording, Tradition
 from ..policy import annotations_visible, communities_stewarded, is_member, is_staff_user, is_steward, recordings_audible
 from ..selectors import (
     attribution_texts,
@@ -109,6 +110,13 @@ def browse(request):
         "places": browse_places(user=request.user),
         "instruments": browse_instruments(user=request.user),
     })
+
+
+def labels_page(request):
+    """The label table (archive/labels.py) as people read it: what the archive does with each label."""
+    labels = Label.objects.in_bulk()
+    rows = [{**row, "label": labels[row["code"]]} for row in policy_rows() if row["code"] in labels]
+    return render(request, "archive/labels.html", {"rows": rows})
 
 
 def search_page(request):
