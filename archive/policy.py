@@ -5,8 +5,9 @@ tests/oracle.py states them again independently); this module builds every other
 those two and on archive/labels.py's label table, so nothing else decides:
 
 * derived data (analysis values, notes, pitch sets, a model's manifest and training set) follows
-  the strictest rule of what it derives from: the media protocol, and a Community Use Only label
-  keeps it inside the community (``recordings_derivable``);
+  the strictest rule of what it derives from: the media protocol (``recordings_derivable``), and
+  for what a model learned a Community Use Only label keeps it inside the community
+  (``recordings_learned_from_visible``);
 * training: published recordings the trainer may *hear*, whose community consented, that carry no
   label forbidding training, and Community Use Only ones only for the community's members
   (``recordings_trainable``);
@@ -53,21 +54,27 @@ def _labelled(codes) -> Exists:
 # --- derived data and training -----------------------------------------------------------------
 
 def recordings_derivable(*, user) -> QuerySet[Recording]:
-    """The recordings whose derived data (analysis, notes, pitch set, what a model learned from
-    them) this user may see: those they may hear, and Community Use Only ones only inside the
-    community."""
+    """The recordings whose derived data (analysis values, tonic and tempo, notes, pitch set) this
+    user may see: those whose audio they may hear, since the data reveals the music itself."""
+    return recordings_audible(user=user)
+
+
+def recordings_learned_from_visible(*, user) -> QuerySet[Recording]:
+    """The recordings a model this user may see can have learned from: those whose derived data
+    they may see, and Community Use Only ones only inside the community (what members train on
+    it stays there)."""
     viewer = viewer_for(user)
-    audible = recordings_audible(user=user)
+    derivable = recordings_derivable(user=user)
     if viewer.is_staff:
-        return audible
-    return audible.filter(~_labelled(MEMBERS_TRAINING) | Q(community__in=viewer.member_of))
+        return derivable
+    return derivable.filter(~_labelled(MEMBERS_TRAINING) | Q(community__in=viewer.member_of))
 
 
 def recordings_trainable(*, user, tradition=None) -> QuerySet[Recording]:
     """Published recordings this user may hear, whose community allowed training, that carry no
     label forbidding it (and Community Use Only ones only for the community's members)."""
     viewer = viewer_for(user)
-    qs = (recordings_derivable(user=user)
+    qs = (recordings_audible(user=user)
           .filter(status=Recording.Status.PUBLISHED, training_consent=Recording.Consent.ALLOWED)
           .exclude(_labelled(NO_TRAINING)))
     qs = qs.filter(~_labelled(MEMBERS_TRAINING) | Q(community__in=viewer.member_of))  # staff too

@@ -1,10 +1,11 @@
 """Reads of style models and examples. A model (and every example it made) is derived data: it is
 visible only to those who may see the derived data of every recording it learned from
-(archive/policy.py: hear it, and inside the community where a Community Use Only label says so),
+(archive/policy.py: hear it, and inside the community where a Community Use Only label says so:
+recordings_learned_from_visible),
 since its manifest names them and its pitch set, tonic and tempo come from their audio."""
 from django.db.models import Exists, OuterRef, QuerySet
 
-from archive.policy import recordings_derivable, viewer_for
+from archive.policy import recordings_learned_from_visible, viewer_for
 
 from .models import ModelSource, StudyExample, StyleModel
 
@@ -13,7 +14,7 @@ def style_models_visible(*, user) -> QuerySet[StyleModel]:
     models = StyleModel.objects.select_related("tradition", "job")
     if viewer_for(user).is_staff:
         return models
-    hidden = ModelSource.objects.filter(model=OuterRef("pk")).exclude(recording__in=recordings_derivable(user=user))
+    hidden = ModelSource.objects.filter(model=OuterRef("pk")).exclude(recording__in=recordings_learned_from_visible(user=user))
     return models.exclude(Exists(hidden))
 
 

@@ -90,8 +90,13 @@ def _codes(rec) -> set:
 
 
 def may_derive(user, rec: Recording, today: date) -> bool:
-    """Analysis values, notes, pitch sets and what a model learned: for who may hear the recording,
-    and for a Community Use Only one only inside the community (staff: everything)."""
+    """Analysis values, tonic and tempo, notes, pitch sets: for who may hear the recording."""
+    return may_hear(user, rec, today)
+
+
+def may_see_model_of(user, rec: Recording, today: date) -> bool:
+    """A model that learned from the recording: for who may hear it, and for a Community Use Only
+    one only inside the community (staff: everything)."""
     if not may_hear(user, rec, today):
         return False
     if _staff(user):

@@ -24,7 +24,15 @@ from archive.policy import (
 from generation.models import ModelSource, StyleModel
 from generation.selectors import style_models_visible
 from tests import factories as f
-from tests.oracle import harvested_as_deleted, may_derive, may_hear, may_see, may_train_on, sees_details
+from tests.oracle import (
+    harvested_as_deleted,
+    may_derive,
+    may_hear,
+    may_see,
+    may_see_model_of,
+    may_train_on,
+    sees_details,
+)
 
 LEVELS = ["public", "registered", "community", "custom", "stewards"]
 RANK = {name: i for i, name in enumerate(LEVELS)}
@@ -140,7 +148,7 @@ def test_no_endpoint_shows_what_the_rules_forbid(spec):
             trainable = {str(r.pk) for r in recs if may_train_on(user, r, today)}
             assert {str(pk) for pk in recordings_trainable(user=user).values_list("pk", flat=True)} == trainable
             seen_models = {str(pk) for pk in style_models_visible(user=user).values_list("pk", flat=True)}
-            assert seen_models == {str(models[r.pk].pk) for r in recs if may_derive(user, r, today)}
+            assert seen_models == {str(models[r.pk].pk) for r in recs if may_see_model_of(user, r, today)}
             for rec in recs:
                 if str(rec.pk) in expected:
                     events = api.get(f"/api/recordings/{rec.pk}/events/").json()

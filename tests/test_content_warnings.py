@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
-from archive.models import Annotation, Person, RecordingPerson
+from archive.models import Annotation, Narrative, Person, RecordingPerson
 from tests import factories as f
 
 
@@ -21,6 +21,8 @@ def warned():
         RecordingPerson.objects.create(recording=r, person=elder, role="performer")
     Annotation.objects.create(recording=rec, start=1, end=2, body="the keening begins",
                               content_warning="Mourning cries")
+    Annotation.objects.create(recording=rec, start=3, end=4, body="the second verse names her")
+    Narrative.objects.create(recording=rec, community=community, title="Who sang", text="Her sister.")
     return steward, rec, other
 
 
@@ -53,11 +55,15 @@ def test_the_overlay_must_be_acknowledged(page, warned, browser, live_server):
     overlay = page.locator("#content-warning")
     expect(overlay).to_contain_text("Aunt Mira")
     expect(page.locator(".warned")).to_be_hidden()
+    for covered in (".annotations", ".narratives", "#cite"):  # nothing shows before the warning is acknowledged
+        expect(page.locator(covered)).to_be_hidden()
+    expect(page.get_by_text("the second verse names her")).to_be_hidden()
     page.click("#cw-continue")
     expect(page.locator(".warned")).to_be_visible()
-    expect(page.locator(".annotations .body")).to_be_hidden()  # the annotation has its own warning
+    expect(page.get_by_text("the second verse names her")).to_be_visible()
+    expect(page.locator(".annotation-warning .body")).to_be_hidden()  # the annotation has its own warning
     page.click(".annotation-warning summary")
-    expect(page.locator(".annotations .body")).to_have_text("the keening begins")
+    expect(page.locator(".annotation-warning .body")).to_have_text("the keening begins")
     page.reload()  # warned every time unless the listener chose otherwise
     expect(overlay).to_be_visible()
     page.check("#cw-session")

@@ -1,6 +1,7 @@
 """The recording page with its analysis, in chromium: waveform player, pitch contour,
 histogram with scale degrees, annotating by dragging a region, editing and deleting it,
 and a #t= link that opens the player at that moment."""
+import math
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from archive.models import Annotation
 from archive.services.ingest import recording_attach_master
 from tests import factories as f
 from tests.audio.melody import write_melody
+from tests.factories import api_client
 from tests.test_jobs_worker import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
@@ -38,7 +40,15 @@ def test_player_shows_pitch_histogram_and_figures(analysed_page):
     page.goto(f"/recordings/{recording.pk}/")
     expect(page.locator("#listen")).to_have_class(re.compile("ready"), timeout=20000)
     expect(page.locator("#pitch-plot path.contour")).to_have_count(1)
-    assert len(page.locator("#pitch-plot path.contour").get_attribute("d")) > 200
+    drawn = page.locator("#pitch-plot path.contour").get_attribute("d")
+    assert len(drawn) > 200
+    # only what the tracker believes: a stroke per run of voiced, confident frames inside the plot
+    contour = api_client(None).get(f"/api/recordings/{recording.pk}/pitch/?max_points=1500").json()
+    tonic = float(page.locator("#listen").get_attribute("data-tonic"))
+    believed = [hz > 0 and conf > 0 and -600 <= 1200 * math.log2(hz / tonic) <= 1800
+                for hz, conf in zip(contour["hz"], contour["confidence"], strict=True)]
+    runs = sum(1 for i, ok in enumerate(believed) if ok and (i == 0 or not believed[i - 1]))
+    assert drawn.count("M") == runs and drawn.count("L") == sum(believed) - runs
     from archive.models import Analysis
 
     degrees = Analysis.objects.get(recording=recording).summary["pitch_set"]

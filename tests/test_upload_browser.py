@@ -78,3 +78,24 @@ def test_an_interrupted_upload_resumes_after_reload(member_page, console_errors)
     master = RecordingFile.objects.get(recording=recording, role="master")
     assert master.sha256 == hashlib.sha256(data).hexdigest() and master.size == len(data)
     assert resumed_offsets[0] == 3 * 131072  # it went on from the last byte the archive held
+
+
+def test_an_empty_or_refused_file_says_so_and_never_looks_stored(member_page, console_errors):
+    page, recording, tmp = member_page
+    empty, text = tmp / "empty.wav", tmp / "notes.wav"
+    empty.write_bytes(b"")
+    text.write_bytes(b"these are field notes, not audio\n" * 200)
+    page.goto(f"/recordings/{recording.pk}/upload/")
+    page.set_input_files("#id_file", str(empty))
+    page.click("button:has-text('Upload')")
+    expect(page.locator("#upload-status")).to_have_text("The file is empty: choose the recording's audio file.")
+    expect(page.locator("#upload-status")).to_have_class("upload-status error")
+    page.set_input_files("#id_file", str(text))
+    page.click("button:has-text('Upload')")
+    status = page.locator("#upload-status")
+    expect(status).to_contain_text("The archive refused the file:", timeout=20000)
+    assert "Stored" not in status.text_content() and "/tus/" not in status.text_content()
+    assert str(tmp) not in status.text_content() and "notes.wav" in status.text_content()
+    expect(page.locator("#progress")).to_have_class("failed")
+    console_errors.clear()  # the browser logs the refused request itself
+    assert not RecordingFile.objects.filter(recording=recording).exists()

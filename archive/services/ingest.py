@@ -65,8 +65,8 @@ def recording_attach_master(*, recording: Recording, path: Path, original_name: 
                            % {"got": sha256, "sent": expected_sha256.strip().lower()}, field="sha256")
     try:
         info = probe_audio(path)
-    except UnsupportedAudio as exc:
-        raise ServiceError(str(exc), field="file") from None
+    except UnsupportedAudio as exc:  # said with the file's own name, never where the server keeps it
+        raise ServiceError(str(exc).replace(str(path), name), field="file") from None
     storage_name = f"recordings/{recording.pk}/master-{sha256[:16]}.{info.extension}"
     from worker.services import job_create
 

@@ -46,6 +46,8 @@ def upload_create(*, recording, user, length: int, metadata: dict) -> Upload:
         raise NotAllowed(gettext("only members of the recording's community may add its audio"))
     if length < 0:
         raise ServiceError(gettext("Upload-Length must be a non-negative integer"))
+    if length == 0:
+        raise ServiceError(gettext("the file is empty: choose the recording's audio file"), field="file")
     if length > settings.MAX_UPLOAD_BYTES:
         raise TooLarge(gettext("the file is larger than this archive accepts (%(limit)s bytes)")
                        % {"limit": settings.MAX_UPLOAD_BYTES})

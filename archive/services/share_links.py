@@ -72,6 +72,9 @@ def share_link_open(*, token: str, request) -> ShareLink:
 
     if link.revoked_at is not None:
         refuse(LinkGone("this share link was revoked by the community's stewards"), "revoked")
+    if link.recording.status != link.recording.Status.PUBLISHED:
+        refuse(LinkGone(gettext("this share link no longer works: the community has withdrawn the recording")),
+               "recording withdrawn")
     if link.until < timezone.localdate():
         refuse(LinkGone(f"this share link ended on {link.until:%Y-%m-%d}"), "expired")
     if link.person_id is not None and (user is None or user.pk != link.person_id):

@@ -193,11 +193,13 @@
       [0, 1200].forEach(function (c) {
         el("line", { x1: 0, x2: 1000, y1: y(c), y2: y(c), "class": "tonic-line" }, svg);
       });
+      /* Only what the tracker believes: frames it marks unvoiced (no confidence) and pitches off the
+         plot are gaps, never spikes clipped at the edge. */
       var path = "", open = false;
       p.hz.forEach(function (hz, i) {
-        if (hz <= 0) { open = false; return; }
-        var c = 1200 * Math.log2(hz / tonic);
-        var pt = ((p.times[i] / total) * 1000).toFixed(1) + "," + y(Math.max(lo, Math.min(hi, c))).toFixed(1);
+        var c = hz > 0 ? 1200 * Math.log2(hz / tonic) : NaN;
+        if (!(p.confidence[i] > 0) || !(c >= lo && c <= hi)) { open = false; return; }
+        var pt = ((p.times[i] / total) * 1000).toFixed(1) + "," + y(c).toFixed(1);
         path += (open ? " L" : " M") + pt;
         open = true;
       });

@@ -23,6 +23,8 @@
     event.preventDefault();
     var file = input.files[0];
     if (!file) { say(gettext("Choose a file first."), "error"); return; }
+    if (!file.size) { say(gettext("The file is empty: choose the recording's audio file."), "error"); return; }
+    bar.classList.remove("failed");
     var upload = new tus.Upload(file, {
       endpoint: form.dataset.endpoint,
       chunkSize: chunk,
@@ -39,11 +41,17 @@
         var body = error.originalResponse ? error.originalResponse.getBody() : "";
         var detail = "";
         try { detail = JSON.parse(body).detail; } catch (e) { detail = ""; }
+        bar.classList.add("failed");
         say(detail ? gettext("The archive refused the file:") + " " + detail
                    : gettext("Upload interrupted. Choose the same file again to resume where it stopped."), "error");
       },
       onSuccess: function (payload) {
         var sha = payload && payload.lastResponse ? payload.lastResponse.getHeader("Songkeeper-Sha256") : "";
+        if (!sha) {  /* the archive did not say it stored anything: never report success */
+          bar.classList.add("failed");
+          say(gettext("The archive did not confirm that it stored the file. Try again."), "error");
+          return;
+        }
         say(interpolate(gettext("Stored. SHA-256 %(sha)s. Derivation and analysis are under way."), { sha: sha }, true), "ok");
         document.getElementById("after-upload").hidden = false;
       }
