@@ -3,7 +3,9 @@ gunicorn with the anonymous page cache on, a Redis of the test's own that keeps 
 production Redis does). Redis is shut down (saving), a steward withdraws a recording, Redis comes
 back *with* its data: the next anonymous search, search page, recording page, similar list, IIIF
 manifest, collection manifest and OAI answer no longer show it. The same after writes that bypass
-the services: raw SQL (as psql or another program would) and a direct save (as the admin does)."""
+the services: raw SQL (as psql or another program would) and a direct save (as the admin does);
+and a recording a bulk CSV ingest adds is found at once."""
+import csv
 import re
 
 import pytest
@@ -14,8 +16,10 @@ from django.db import connection
 from archive.analysis import ANALYSER, VERSION
 from archive.analysis.features import DIMENSIONS
 from archive.models import Analysis, Collection, Recording
+from archive.services.bulk_ingest import ingest_manifest
 from archive.services.recordings import recording_withdraw
 from tests import factories as f
+from tests.audio import synth
 from tests.processes import RedisServer, database_url, start_web, stop, subprocess_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -107,6 +111,22 @@ def test_a_withdrawal_holds_everywhere_at_once_after_redis_comes_back_with_its_d
         row.save()
         assert visitor.sees(by_save) == nowhere
         assert visitor.sees(probe)["search"]
+
+        # a bulk CSV ingest (the service the worker runs) adds a public recording: found at once
+        synth.write(tmp_path / "bridge.wav", seconds=1.0)
+        manifest = tmp_path / "manifest.csv"
+        with open(manifest, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=["file", "title", "tradition", "community", "collection",
+                                                        "status", "record_protocol", "media_protocol"])
+            writer.writeheader()
+            writer.writerow({"file": "bridge.wav", "title": "Ferry song of the bridge", "tradition": tradition.slug,
+                             "community": community.slug, "collection": collection.title, "status": "published",
+                             "record_protocol": "public", "media_protocol": "public"})
+        report = ingest_manifest(directory=tmp_path, manifest=manifest, user=steward)
+        assert len(report.added) == 1, report.as_dict()
+        ingested = Recording.objects.get(title="Ferry song of the bridge")
+        found = visitor.sees(ingested)
+        assert found["search"] and found["search page"] and found["collection"] and found["oai"]
     finally:
         stop(web)
         cache.stop()

@@ -257,3 +257,48 @@ def test_every_catalogue_table_moves_the_versions_in_its_own_transaction(world):
         assert inside.catalogue > before.catalogue and inside.visibility > before.visibility
     assert versions.current().search > before.search and versions.current().vectors == before.vectors
     assert POLICY["tk_secret_sacred"].training == "forbidden"
+
+
+def _admin_form(page: str) -> dict:
+    """The values a browser would send from an admin change form (inputs, selects, textareas)."""
+    from lxml import html
+
+    form = html.fromstring(page).xpath("//form[@id='recording_form']")[0]
+    data: dict = {}
+    for field in form.xpath(".//input[@name] | .//select[@name] | .//textarea[@name]"):
+        name, kind = field.get("name"), field.get("type", "")
+        if kind in ("submit", "button", "file") or (kind in ("checkbox", "radio") and field.get("checked") is None):
+            continue
+        if field.tag == "select":
+            chosen = [o.get("value") for o in field.xpath(".//option[@selected]")]
+            data.setdefault(name, []).extend(chosen)
+        else:
+            default = "on" if kind in ("checkbox", "radio") else ""
+            data.setdefault(name, []).append((field.text or "") if field.tag == "textarea" else field.get("value", default))
+    return data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_in_the_django_admin_is_followed_like_any_other_write(world):
+    """The admin's change form: the next search finds the new title and not the hidden one,
+    and a model that learned from the recording retires when the admin withdraws its consent."""
+    song = _analysed(world["community"], world["tradition"], title="Song before the admin")
+    model = _model(song, world["member"])
+    assert Client().get("/api/search/?q=before the admin").json()["count"] == 1
+    staff = f.make_user("trust-admin", staff=True)
+    staff.is_superuser = True
+    staff.save()
+    admin = Client()
+    admin.force_login(staff)
+    url = f"/admin/archive/recording/{song.pk}/change/"
+    data = _admin_form(admin.get(url).content.decode())
+    data.update(title=["Song after the admin"], training_consent=["not_allowed"], _save=["Save"])
+    answer = admin.post(url, data)
+    assert answer.status_code == 302, [e for e in answer.content.decode().split("\n") if "error" in e.lower()][:20]
+    assert Client().get("/api/search/?q=after the admin").json()["count"] == 1
+    assert Client().get("/api/search/?q=before the admin").json()["count"] == 0
+    model.refresh_from_db()
+    assert model.status == StyleModel.Status.RETIRED and "withdrew training consent" in model.retired_reason
+    data.update(record_protocol=["stewards"], media_protocol=["stewards"])
+    assert admin.post(url, data).status_code == 302
+    assert Client().get("/api/search/?q=after the admin").json()["count"] == 0
