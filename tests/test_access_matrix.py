@@ -11,7 +11,7 @@ from archive.access import recordings_audible, recordings_visible
 from archive.models import Annotation, Narrative, Recording
 from tests import factories as f
 from tests.factories import api_client as client_for
-from tests.oracle import may_hear, may_see
+from tests.oracle import may_hear, may_see, sees_details
 
 pytestmark = pytest.mark.django_db
 
@@ -84,12 +84,25 @@ def test_every_endpoint_shows_exactly_what_the_protocols_allow(world, who):
         for url in (f"/recordings/{rec.pk}/", f"/iiif/recordings/{rec.pk}/manifest", f"/iiif/recordings/{rec.pk}/viewer"):
             page = web.get(url).status_code
             assert page == (200 if str(rec.pk) in expected else 404), (who, name, url)
+        # the steward's pages: editing (anyone signed in who sees it: a steward's change applies, anyone
+        # else's is proposed) and withdrawing (the community's stewards and staff)
+        edit, withdraw = (web.get(f"/recordings/{rec.pk}/{page}/").status_code for page in ("edit", "withdraw"))
+        if user is None:
+            assert (edit, withdraw) == (302, 302), (who, name)
+        else:
+            assert edit == (200 if str(rec.pk) in expected else 404), (who, name)
+            assert withdraw == (200 if sees_details(user, rec) else 404), (who, name)
 
     some = recordings["public"]
     tradition = api.get(f"/api/traditions/{some.tradition_id}/").json()
     assert tradition["n_recordings"] == len(expected)
     community = api.get(f"/api/communities/{some.community_id}/").json()
     assert community["n_recordings"] == len(expected)
+    # reference data, the same for everyone: ISO 639-3 languages by name
+    languages = api.get("/api/languages/", {"q": "northern sami"}).json()["results"]
+    assert languages[0] == {"code": "sme", "name": "Northern Sami"}
+    in_spanish = api.get("/api/languages/", {"q": "árabe"}, HTTP_ACCEPT_LANGUAGE="es").json()["results"]
+    assert "ara" in [lang["code"] for lang in in_spanish]
 
 
 @pytest.mark.parametrize("who", ["anonymous", "registered", "member", "insider", "other_steward", "steward", "staff"])

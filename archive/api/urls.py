@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from .views.auth import TokenView
 from .views.communities import CollectionViewSet, CommunityViewSet, TraditionViewSet
 from .views.decisions import AccessRequestViewSet, ProposalViewSet
+from .views.languages import LanguagesView
 from .views.recordings import AnnotationDetail, RecordingViewSet
 from .views.search import SearchView
 from .views.share_links import ShareLinkViewSet
@@ -23,6 +24,7 @@ annotation = AnnotationDetail.as_view({"get": "retrieve", "patch": "partial_upda
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("search/", SearchView.as_view(), name="api-search"),
+    path("languages/", LanguagesView.as_view(), name="api-languages"),
     path("uploads/", UploadCreate.as_view(), name="tus-create"),
     path("uploads/<uuid:pk>/", UploadDetail.as_view(), name="tus-upload"),
     path("recordings/<uuid:pk>/annotations/<uuid:annotation_pk>/", annotation, name="annotation-detail"),

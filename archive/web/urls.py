@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import recording_pages, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,7 +13,10 @@ urlpatterns = [
     path("traditions/<str:slug>/", views.tradition_detail, name="tradition"),
     path("communities/<str:slug>/", views.community_detail, name="community"),
     path("collections/<uuid:pk>/", views.collection_detail, name="collection"),
+    path("recordings/new/", recording_pages.recording_new, name="recording-new"),
     path("recordings/<uuid:pk>/", views.recording_detail, name="recording"),
+    path("recordings/<uuid:pk>/edit/", recording_pages.recording_edit, name="recording-edit"),
+    path("recordings/<uuid:pk>/withdraw/", recording_pages.recording_withdraw_page, name="recording-withdraw"),
     path("recordings/<uuid:pk>/upload/", views.recording_upload, name="recording-upload"),
     path("recordings/<uuid:pk>/request-access/", views.recording_request_access, name="recording-request-access"),
     path("dashboard/", views.dashboard, name="dashboard"),

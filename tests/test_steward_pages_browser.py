@@ -1,0 +1,126 @@
+"""The steward's workspace in chromium: a new recording described, protected and published from
+the pages (with a plain-language preview of who sees and hears it, and a language picker that
+finds codes by name), edited, and withdrawn after a confirmation that says what follows; a
+member's draft and proposed change; errors beside their fields; a phone-width screen in Arabic."""
+import pytest
+from playwright.sync_api import expect
+
+from archive.models import Proposal, Recording
+from tests import factories as f
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+@pytest.fixture
+def community():
+    f.ensure_labels()
+    steward, member = f.make_user("ferry-steward"), f.make_user("ferry-member")
+    community = f.make_community(stewards=[steward], members=[member], name="Ferry singers")
+    f.make_tradition(community, name="Ferry songs")
+    return community
+
+
+def sign_in(page, username):
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f.PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("header .who")).to_have_text(username)
+
+
+def test_a_steward_describes_protects_publishes_edits_and_withdraws_a_recording(page, community):
+    sign_in(page, "ferry-steward")
+    with page.expect_navigation():
+        page.click("header >> text=New recording")
+    page.fill("#id_title", "Lullaby of the ferry")
+    page.fill("#id_alt_titles", "تهويدة العبّارة")
+    page.select_option("#id_tradition", label="Ferry songs")
+    page.fill("#id_people", "Ana Lima (performer)\nBo Berg (recordist)")
+    page.fill("#id_place", "Drøbak")
+    page.fill("#id_country", "no")
+    page.fill("#id_languages", "northern sa")
+    page.click("#language-matches >> text=Northern Sami (sme)")
+    expect(page.locator("#id_languages")).to_have_value("sme, ")
+    page.fill("#id_date", "1978-06")
+    page.fill("#id_instruments", "voice, accordion")
+    page.select_option("#id_record_protocol", "public")
+    page.select_option("#id_media_protocol", "stewards")
+    expect(page.locator("#who-sees")).to_have_text("Who will see the record: Everyone.")
+    expect(page.locator("#who-hears")).to_have_text("Who will hear the audio: The community's stewards only.")
+    page.check("input[name=labels][value=tk_secret_sacred]")
+    expect(page.locator("#who-sees")).to_contain_text("Its labels keep it inside Ferry singers")
+    page.uncheck("input[name=labels][value=tk_secret_sacred]")
+    page.check("input[name=labels][value=tk_attribution]")
+    expect(page.locator("label[for=id_labels_0]").locator("xpath=..")).to_be_visible()
+    page.check("input[name=training_consent][value=allowed]")
+    with page.expect_navigation():
+        page.click("button[name=publish]")
+    expect(page.locator(".messages")).to_contain_text("Saved. Now add its audio.")
+    recording = Recording.objects.get(title="Lullaby of the ferry")
+    assert recording.status == "published" and recording.alt_titles == ["تهويدة العبّارة"]
+    assert (recording.record_protocol, recording.media_protocol) == ("public", "stewards")
+    assert [c.person.name for c in recording.credits.order_by("person__name")] == ["Ana Lima", "Bo Berg"]
+    assert list(recording.languages.values_list("code", flat=True)) == ["sme"]
+    assert recording.place.country == "NO" and recording.year_from == 1978
+    assert list(recording.label_links.values_list("label_id", flat=True)) == ["tk_attribution"]
+    assert recording.training_consent == "allowed"
+
+    page.goto(f"/recordings/{recording.pk}/")
+    with page.expect_navigation():
+        page.click("#edit-record")
+    expect(page.locator("#id_title")).to_have_value("Lullaby of the ferry")
+    page.fill("#id_title", "Lullaby of the old ferry")
+    page.fill("#id_date", "last summer")  # not a date: said beside the field, nothing saved
+    with page.expect_navigation():
+        page.click("button:has-text('Save')")
+    expect(page.locator("#field-date .error")).to_be_visible()
+    assert Recording.objects.get(pk=recording.pk).title == "Lullaby of the ferry"
+    page.fill("#id_date", "1978")
+    with page.expect_navigation():
+        page.click("button:has-text('Save')")
+    expect(page.locator("h1")).to_have_text("Lullaby of the old ferry")
+
+    with page.expect_navigation():
+        page.click("#withdraw-record")
+    expect(page.locator(".what-follows")).to_contain_text("Every style model that learned from it is retired")
+    page.fill("#id_reason", "the family asked")
+    with page.expect_navigation():
+        page.click("button:has-text('Withdraw')")
+    expect(page.locator(".messages")).to_contain_text("Withdrawn")
+    assert Recording.objects.get(pk=recording.pk).status == "withdrawn"
+
+
+def test_a_member_saves_a_draft_and_proposes_a_change(page, community):
+    sign_in(page, "ferry-member")
+    page.goto("/recordings/new/")
+    expect(page.locator("#id_record_protocol")).to_have_count(0)  # stewards decide who sees and hears
+    page.fill("#id_title", "Rowing song")
+    page.select_option("#id_tradition", label="Ferry songs")
+    with page.expect_navigation():
+        page.click("button:has-text('Save as a draft for the stewards')")
+    draft = Recording.objects.get(title="Rowing song")
+    assert draft.status == "draft" and draft.record_protocol == "community"
+    published = f.make_recording(community, draft.tradition, title="Evening crossing")
+    page.goto(f"/recordings/{published.pk}/")
+    with page.expect_navigation():
+        page.click("text=Propose a change")
+    page.fill("#id_description", "Sung when the last ferry leaves.")
+    with page.expect_navigation():
+        page.click("button:has-text('Propose this change')")
+    expect(page.locator(".messages")).to_contain_text("sent to the community's stewards")
+    proposal = Proposal.objects.get(recording=published)
+    assert proposal.changes["description"] == "Sung when the last ferry leaves."
+    assert Recording.objects.get(pk=published.pk).description == ""
+
+
+def test_the_form_fits_a_phone_in_arabic(browser, live_server, community):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 800}, locale="ar")
+    page = context.new_page()
+    sign_in(page, "ferry-steward")
+    page.goto("/recordings/new/")
+    page.select_option("#language", "ar")
+    with page.expect_navigation():
+        page.click("form.language [type=submit]")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
