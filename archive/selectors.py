@@ -40,6 +40,13 @@ def recording_list_visible(*, user) -> QuerySet[Recording]:
     )
 
 
+def same_master_elsewhere(*, user, file: RecordingFile) -> list:
+    """Other recordings, among those this user may see, whose master has the same bytes (sha256)."""
+    return list(RecordingFile.objects.filter(role=RecordingFile.Role.MASTER, sha256=file.sha256)
+                .exclude(recording_id=file.recording_id)
+                .filter(recording__in=recordings_visible(user=user)).values_list("recording_id", flat=True))
+
+
 def audible_among(*, user, recordings) -> set:
     """Which of these recordings the user may hear (one query), for serializer context."""
     return set(recordings_audible(user=user).filter(pk__in=[r.pk for r in recordings]).values_list("pk", flat=True))

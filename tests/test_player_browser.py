@@ -62,6 +62,7 @@ def test_members_annotate_by_dragging_then_edit_and_delete(analysed_page):
     page, recording = analysed_page
     page.goto(f"/recordings/{recording.pk}/")
     expect(page.locator("#listen")).to_have_class(re.compile("ready"), timeout=20000)
+    expect(page.locator("#annotation-form")).to_be_hidden()  # until a region is dragged
     box = page.locator("#waveform").bounding_box()
     y = box["y"] + box["height"] / 2
     page.mouse.move(box["x"] + box["width"] * 0.25, y)
@@ -70,6 +71,12 @@ def test_members_annotate_by_dragging_then_edit_and_delete(analysed_page):
     page.mouse.up()
     form = page.locator("#annotation-form")
     expect(form).to_be_visible()
+    start = page.locator("#annotation-form [name=start]").input_value()
+    page.fill("#annotation-form [name=start]", "abc")  # said in words, before anything is sent
+    page.fill("#id_body", "x")
+    page.click("text=Save annotation")
+    expect(page.locator("#annotation-error")).to_have_text("Start and end are times in seconds, such as 12.5.")
+    page.fill("#annotation-form [name=start]", start)
     page.fill("#id_body", "Ornament on the third degree")
     page.fill("#id_language", "eng")
     page.select_option("#id_protocol", "community")
@@ -78,6 +85,10 @@ def test_members_annotate_by_dragging_then_edit_and_delete(analysed_page):
     annotation = Annotation.objects.get()
     assert annotation.start == pytest.approx(2.0, abs=0.5) and annotation.end == pytest.approx(4.0, abs=0.5)
     assert (annotation.protocol, annotation.language, annotation.author.username) == ("community", "eng", "singer")
+    page.click(".annotations li [data-edit]")
+    expect(form).to_be_visible()
+    page.click("#annotation-form .cancel")  # Cancel closes the form, nothing changes
+    expect(form).to_be_hidden()
     page.click(".annotations li [data-edit]")
     page.fill("#id_body", "A gamaka on the third degree")
     page.click("text=Save annotation")

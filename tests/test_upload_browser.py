@@ -99,3 +99,15 @@ def test_an_empty_or_refused_file_says_so_and_never_looks_stored(member_page, co
     expect(page.locator("#progress")).to_have_class("failed")
     console_errors.clear()  # the browser logs the refused request itself
     assert not RecordingFile.objects.filter(recording=recording).exists()
+
+
+def test_the_same_file_as_another_recordings_audio_is_pointed_out(member_page):
+    page, recording, tmp = member_page
+    path = synth.write(tmp / "take.wav", seconds=2.0)
+    for target in (recording, f.make_recording(recording.community, record_protocol="community", title="Copy")):
+        page.goto(f"/recordings/{target.pk}/upload/")
+        page.set_input_files("#id_file", str(path))
+        page.click("button:has-text('Upload')")
+        expect(page.locator("#upload-status")).to_contain_text("Stored. SHA-256", timeout=20000)
+    expect(page.locator("#same-as")).to_contain_text("The same file is already the audio of another recording")
+    assert page.locator("#same-as a").get_attribute("href") == f"/recordings/{recording.pk}/"

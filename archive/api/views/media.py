@@ -14,6 +14,7 @@ from ...analysis.export import notes_to_midi, notes_to_musicxml
 from ...analysis.notes import Note
 from ...models import Analysis, RecordingFile
 from ...policy import may_download_master, recordings_audible, recordings_visible, viewer_for
+from ...selectors import same_master_elsewhere
 from ...services.analysis import analysis_current, analysis_notes, pitch_contour
 from ...services.errors import ServiceError
 from ...services.ingest import recording_attach_master
@@ -58,8 +59,10 @@ UploadResult = inline_serializer("UploadResult", {
 })
 
 
-def upload_result(row: RecordingFile, job) -> dict:
-    return {"sha256": row.sha256, "size": row.size, "format": row.container, "codec": row.codec,
+def upload_result(row: RecordingFile, job, *, user=None) -> dict:
+    """What an upload stored; ``same_as``: other recordings the uploader may see whose master has these bytes."""
+    return {"same_as": [str(pk) for pk in same_master_elsewhere(user=user, file=row)],
+            "sha256": row.sha256, "size": row.size, "format": row.container, "codec": row.codec,
             "sample_rate": row.sample_rate, "channels": row.channels, "bit_depth": row.bit_depth,
             "duration": row.duration, "technical": row.technical, "job": str(job.pk),
             "analysis_job": str(job.analysis_job.pk) if getattr(job, "analysis_job", None) else None}
@@ -105,7 +108,7 @@ class RecordingMediaMixin:
                 expected_sha256=request.data.get("sha256") or None)
         finally:
             upload.close()  # removes the temporary file if it was not moved into storage
-        return Response(upload_result(row, job), status=status.HTTP_201_CREATED)
+        return Response(upload_result(row, job, user=request.user), status=status.HTTP_201_CREATED)
 
     def _audible(self, request):
         """The bare row (no prefetched relations: a player asks for many ranges). Hidden and missing

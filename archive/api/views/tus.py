@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from ...models import Upload
 from ...policy import recording_visible_or_none
+from ...selectors import same_master_elsewhere
 from ...services import resumable
 from ...services.errors import ServiceError
 
@@ -117,7 +118,10 @@ class UploadDetail(TusBase):
             row, job = resumable.upload_finish(upload=upload)
             response["Songkeeper-Sha256"] = row.sha256
             response["Songkeeper-Job"] = str(job.pk)
-            response["Access-Control-Expose-Headers"] = "Upload-Offset, Songkeeper-Sha256, Songkeeper-Job"
+            same = same_master_elsewhere(user=request.user, file=row)
+            if same:
+                response["Songkeeper-Same-As"] = f"/recordings/{same[0]}/"
+            response["Access-Control-Expose-Headers"] = "Upload-Offset, Songkeeper-Sha256, Songkeeper-Job, Songkeeper-Same-As"
         return response
 
     @extend_schema(request=None, responses={204: None}, description="tus termination")

@@ -155,17 +155,26 @@
   if (form) {
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      var body = { start: parseFloat(form.elements.start.value), end: parseFloat(form.elements.end.value),
+      var error = document.getElementById("annotation-error");
+      var start = Number(form.elements.start.value), end = Number(form.elements.end.value);
+      if (form.elements.start.value.trim() === "" || form.elements.end.value.trim() === "" || isNaN(start) || isNaN(end)) {
+        error.textContent = gettext("Start and end are times in seconds, such as 12.5.");
+        return;
+      }
+      if (end < start) { error.textContent = gettext("The end comes after the start."); return; }
+      if (!form.elements.body.value.trim()) { error.textContent = gettext("Write the annotation first."); return; }
+      var body = { start: start, end: end,
                    body: form.elements.body.value, language: form.elements.language.value,
                    protocol: form.elements.protocol.value };
       var id = form.dataset.id;
       var request = id ? api("PATCH", d.annotations + id + "/", body) : api("POST", d.annotations, body);
       request.then(function () { location.reload(); }).catch(function (err) {
-        document.getElementById("annotation-error").textContent = err.message;
+        error.textContent = gettext("The archive did not keep the annotation:") + " " + err.message;
       });
     });
     form.querySelector(".cancel").addEventListener("click", function () {
       form.hidden = true;
+      document.getElementById("annotation-error").textContent = "";
       if (pending) pending.remove();
     });
   }

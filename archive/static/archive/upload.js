@@ -35,7 +35,8 @@
       onProgress: function (sent, total) {
         bar.max = total;
         bar.value = sent;
-        say(interpolate(gettext("Uploading… %(percent)s%% (%(sent)s of %(total)s bytes)"), { percent: Math.floor(100 * sent / total), sent: sent, total: total }, true));
+        say(interpolate(gettext("Uploading… %(percent)s (%(sent)s of %(total)s bytes)"),
+                        { percent: Math.floor(100 * sent / total) + "%", sent: sent, total: total }, true));
       },
       onError: function (error) {
         var body = error.originalResponse ? error.originalResponse.getBody() : "";
@@ -53,6 +54,16 @@
           return;
         }
         say(interpolate(gettext("Stored. SHA-256 %(sha)s. Derivation and analysis are under way."), { sha: sha }, true), "ok");
+        var same = payload.lastResponse.getHeader("Songkeeper-Same-As");
+        if (same) {  /* the same bytes are already another recording's audio, one this person may see */
+          var note = document.createElement("p"), link = document.createElement("a");
+          note.id = "same-as";
+          note.textContent = gettext("The same file is already the audio of another recording:") + " ";
+          link.href = same;
+          link.textContent = gettext("open it");
+          note.appendChild(link);
+          status.after(note);
+        }
         document.getElementById("after-upload").hidden = false;
       }
     });
