@@ -302,3 +302,29 @@ def test_an_edit_in_the_django_admin_is_followed_like_any_other_write(world):
     data.update(record_protocol=["stewards"], media_protocol=["stewards"])
     assert admin.post(url, data).status_code == 302
     assert Client().get("/api/search/?q=after the admin").json()["count"] == 0
+
+
+def test_similar_recordings_are_derived_data_and_show_on_the_page_only_to_who_may_hear(world):
+    from archive.analysis.features import DIMENSIONS
+
+    def analysed(title, vector, **fields):
+        recording = f.make_recording(world["community"], world["tradition"], title=title, **fields)
+        Analysis.objects.create(recording=recording, analyser=ANALYSER, version=VERSION, status="ok",
+                                features=[*vector, *[0.0] * (DIMENSIONS - len(vector))])
+        return recording
+
+    source = analysed("Source", [1.0, 0.0])
+    analysed("Open neighbour", [0.9, 0.3])
+    quiet = analysed("Quiet neighbour", [1.0, 0.05], record_protocol="registered", media_protocol="stewards")
+    outsider, steward = api_client(world["outsider"]), api_client(world["steward"])
+    assert [r["title"] for r in outsider.get(f"/api/recordings/{source.pk}/similar/").json()["results"]] == [
+        "Open neighbour"]  # the quiet one is nearer, but its audio is the stewards'
+    assert [r["title"] for r in steward.get(f"/api/recordings/{source.pk}/similar/").json()["results"]] == [
+        "Quiet neighbour", "Open neighbour"]
+    assert outsider.get(f"/api/recordings/{quiet.pk}/similar/").status_code == 403
+    assert Client().get(f"/api/recordings/{quiet.pk}/similar/").status_code == 404  # anonymous: not even the record
+    page = Client().get(f"/recordings/{source.pk}/").content.decode()
+    assert 'id="similar"' in page and "Open neighbour" in page and "Quiet neighbour" not in page
+    signed_in = Client()
+    signed_in.force_login(world["outsider"])
+    assert 'id="similar"' not in signed_in.get(f"/recordings/{quiet.pk}/").content.decode()

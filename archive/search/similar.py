@@ -16,7 +16,7 @@ from django.conf import settings
 from .. import versions
 from ..analysis import ANALYSER, VERSION
 from ..models import Analysis
-from ..policy import recordings_visible
+from ..policy import recordings_derivable
 from . import similar_pgvector
 from .snapshot import current_snapshot
 from .visible_rows import visible_among, visible_mask
@@ -47,7 +47,8 @@ def _vectors() -> tuple[list, dict, np.ndarray]:
                 if features:
                     latest.setdefault(recording_id, features)
             ids = list(latest)
-            matrix = np.asarray(list(latest.values()), dtype=np.float32).reshape(len(ids), -1)
+            matrix = (np.asarray(list(latest.values()), dtype=np.float32).reshape(len(ids), -1) if ids
+                      else np.zeros((0, 0), dtype=np.float32))  # nothing analysed yet
             if len(matrix):
                 matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
             _cache.update(key=key, ids=ids, rows={pk: i for i, pk in enumerate(ids)}, matrix=matrix)
@@ -73,9 +74,11 @@ def _allowed(visible, candidates: list) -> set:
 
 
 def similar_recordings(*, user, recording, limit: int = 10, visible=None) -> list[tuple[str, float]]:
-    """``visible``: the caller's recordings_visible, when the caller has it already. On PostgreSQL
-    with pgvector, an HNSW index answers (similar_pgvector.py); elsewhere the matrix below."""
-    visible = visible if visible is not None else recordings_visible(user=user)
+    """Neighbours among the recordings whose derived data the caller may see (a similarity is
+    measured on the audio: archive/policy.py's recordings_derivable); ``visible``: that queryset,
+    when the caller has it already. On PostgreSQL with pgvector, an HNSW index answers
+    (similar_pgvector.py); elsewhere the matrix below."""
+    visible = visible if visible is not None else recordings_derivable(user=user)
     if similar_pgvector.available():
         return similar_pgvector.nearest(recording_id=recording.pk, visible=visible, limit=limit)
     ids, rows, matrix = _vectors()

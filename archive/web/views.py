@@ -18,6 +18,7 @@ from ..exports.manifest import COLUMNS
 from ..labels import policy_rows
 from ..models import Collection, Community, Label, LabelRule, Recording, Tradition
 from ..policy import annotations_visible, communities_stewarded, is_member, is_staff_user, is_steward, recordings_audible
+from ..search.similar import similar_recordings
 from ..selectors import (
     attribution_texts,
     browse_instruments,
@@ -71,13 +72,22 @@ def collection_detail(request, pk):
     })
 
 
+def _similar(user, recording, limit: int = 5) -> list[dict]:
+    """The nearest recordings by what was measured on the audio, among those this user may hear."""
+    pairs = similar_recordings(user=user, recording=recording, limit=limit)
+    found = recording_list_visible(user=user).in_bulk([pk for pk, _ in pairs])
+    return [{"recording": found[pk], "percent": round(100 * max(score, 0))} for pk, score in pairs if pk in found]
+
+
 def recording_detail(request, pk):
     recording = get_object_or_404(recording_list_visible(user=request.user), pk=pk)
     rules = {r.label_id: r for r in LabelRule.objects.filter(community=recording.community)}
     labels = [{"label": link.label, "rule": rules.get(link.label_id)}
               for link in recording.label_links.select_related("label")]
     annotations = list(annotations_visible(user=request.user, recording=recording).select_related("author"))
+    can_hear = recordings_audible(user=request.user).filter(pk=recording.pk).exists()
     return render(request, "archive/recording.html", {
+        "similar": _similar(request.user, recording) if can_hear else [],
         "recording": recording,
         "narratives": narratives_for(recording=recording),
         "annotations": annotations,
@@ -87,7 +97,7 @@ def recording_detail(request, pk):
         "labels": labels,
         "attribution": attribution_texts(recording=recording),
         "is_steward": is_steward(user=request.user, community_id=recording.community_id),
-        "can_hear": recordings_audible(user=request.user).filter(pk=recording.pk).exists(),
+        "can_hear": can_hear,
         "can_upload": is_member(user=request.user, community_id=recording.community_id),
         "can_annotate": is_member(user=request.user, community_id=recording.community_id),
         "master": recording.files.filter(role="master").first(),

@@ -6,11 +6,12 @@ from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from ...models import Annotation, ProtocolLevel
-from ...policy import annotations_visible, history_for, recordings_visible
+from ...policy import annotations_visible, history_for, recordings_derivable, recordings_visible
 from ...selectors import audible_among, events_for, narratives_for, recording_history, recording_list_visible
 from ...services import contributions
 from ...services import recordings as svc
@@ -120,11 +121,15 @@ class RecordingViewSet(RecordingMediaMixin, viewsets.GenericViewSet):
     @extend_schema(parameters=[OpenApiParameter("limit", int)], responses={200: dict})
     @action(detail=True, methods=["get"])
     def similar(self, request, pk=None):
-        """Nearest recordings by analysed features (cosine), among those the caller may see."""
+        """Nearest recordings by analysed features (cosine). Derived from the audio, so only for a
+        recording the caller may hear, and among those they may hear (hidden: 404; visible only: 403)."""
         from ...search.similar import similar_recordings
 
-        visible = recordings_visible(user=request.user)
-        recording = self.get_object(visible)  # the bare row: only its id is needed
+        visible = recordings_derivable(user=request.user)
+        recording = visible.filter(pk=self.recording_pk()).first()
+        if recording is None:
+            self.get_object(recordings_visible(user=request.user))  # 404 when the record is hidden too
+            raise PermissionDenied(gettext("the community keeps this audio under its own protocol; you may ask for access"))
         try:
             limit = max(1, min(100, int(request.query_params.get("limit", 10))))
         except ValueError:
