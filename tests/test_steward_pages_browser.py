@@ -5,7 +5,7 @@ member's draft and proposed change; errors beside their fields; a phone-width sc
 import pytest
 from playwright.sync_api import expect
 
-from archive.models import Proposal, Recording
+from archive.models import Annotation, Proposal, Recording
 from tests import factories as f
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -123,4 +123,11 @@ def test_the_form_fits_a_phone_in_arabic(browser, live_server, community):
         page.click("form.language [type=submit]")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    recording = f.make_recording(community, title="أغنية العبّارة الطويلة", record_protocol="public")
+    Annotation.objects.create(recording=recording, start=12.5, end=20.25, body="المقطع الثاني")
+    page.goto(f"/recordings/{recording.pk}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # BibTeX and its URL wrap
+    time_range = page.locator(".annotations .time bdi")
+    assert time_range.get_attribute("dir") == "ltr" and time_range.text_content().startswith("12")
+    assert page.locator("#citation-bibtex").evaluate("el => getComputedStyle(el).direction") == "ltr"
     context.close()
