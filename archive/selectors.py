@@ -126,7 +126,8 @@ def steward_dashboard(*, user) -> dict:
     recs = stewarded_recordings(user=user)
     staff = is_staff_user(user)
     return {
-        "communities": Community.objects.all() if staff else Community.objects.filter(pk__in=communities_stewarded(user=user)),
+        "communities": (Community.objects.all() if staff else Community.objects.filter(pk__in=communities_stewarded(user=user)))
+        .prefetch_related("memberships__user", "protocols__members").order_by("name"),
         "proposals": Proposal.objects.filter(recording__in=recs, status=Proposal.Status.PENDING)
         .select_related("recording", "proposer"),
         "access_requests": AccessRequest.objects.filter(recording__in=recs, status=AccessRequest.Status.PENDING)

@@ -131,3 +131,30 @@ def test_the_form_fits_a_phone_in_arabic(browser, live_server, community):
     assert time_range.get_attribute("dir") == "ltr" and time_range.text_content().startswith("12")
     assert page.locator("#citation-bibtex").evaluate("el => getComputedStyle(el).direction") == "ltr"
     context.close()
+
+
+def test_a_steward_manages_members_and_the_communitys_protocols_from_the_dashboard(page, community):
+    from archive.models import Membership, Protocol
+
+    f.make_user("new-singer")
+    sign_in(page, "ferry-steward")
+    page.goto("/dashboard/")
+    people = page.locator(f"#people-{community.slug}")
+    people.locator(".add-member [name=username]").fill("new-singer")
+    with page.expect_navigation():
+        people.locator(".add-member button").click()
+    expect(page.locator(".messages")).to_contain_text("new-singer is now a member.")
+    assert Membership.objects.filter(community=community, user__username="new-singer", role="member").exists()
+    people.locator(".add-protocol [name=name]").fill("Women's songs")
+    people.locator(".add-protocol [name=members]").fill("new-singer, ferry-member")
+    with page.expect_navigation():
+        people.locator(".add-protocol button").click()
+    expect(people.locator(".protocols")).to_contain_text("Women's songs: ferry-member, new-singer")
+    protocol = Protocol.objects.get(community=community, name="Women's songs")
+    assert {u.username for u in protocol.members.all()} == {"new-singer", "ferry-member"}
+    with page.expect_navigation():  # the last steward cannot leave the community without one
+        people.locator("li", has_text="ferry-steward").locator("button:has-text('Remove')").click()
+    expect(page.locator(".messages")).to_contain_text("a community keeps at least one steward")
+    with page.expect_navigation():
+        people.locator("li", has_text="new-singer").locator("button:has-text('Remove')").click()
+    assert not Membership.objects.filter(community=community, user__username="new-singer").exists()

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
@@ -33,6 +34,7 @@ from ..selectors import (
 from ..services.access_requests import access_request_create, access_request_decide
 from ..services.analysis import analysis_current
 from ..services.bulk_ingest import manifest_ingest_start
+from ..services.communities import membership_remove, membership_set, protocol_create
 from ..services.errors import ServiceError
 from ..services.proposals import proposal_decide
 from ..services.recordings import recording_update
@@ -215,9 +217,44 @@ def job_detail(request, pk):
 @login_required
 def dashboard(request):
     data = steward_dashboard(user=request.user)
+    data["jobs"] = jobs_visible(user=request.user).filter(state__in=["queued", "running"]).order_by("-created")[:20]
     if not data["communities"] and not is_staff_user(request.user):
         messages.info(request, _("You are not a steward of any community."))
     return render(request, "archive/dashboard.html", data)
+
+
+@login_required
+@require_POST
+def dashboard_members(request, pk):
+    """Add a member, change a role, or remove someone (the community's stewards)."""
+    community = get_object_or_404(Community, pk=pk)
+    username = request.POST.get("username", "").strip()
+    try:
+        if request.POST.get("action") == "remove":
+            membership_remove(community=community, username=username, by=request.user)
+            messages.success(request, _("%(name)s is no longer a member.") % {"name": username})
+        else:
+            membership_set(community=community, username=username, role=request.POST.get("role", "member"),
+                           by=request.user)
+            messages.success(request, _("%(name)s is now a %(role)s.") % {
+                "name": username, "role": _("steward") if request.POST.get("role") == "steward" else _("member")})
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('dashboard')}#people-{community.slug}")
+
+
+@login_required
+@require_POST
+def dashboard_protocol(request, pk):
+    """A community's own protocol, naming the people it admits (the community's stewards)."""
+    community = get_object_or_404(Community, pk=pk)
+    names = [n.strip() for n in request.POST.get("members", "").split(",") if n.strip()]
+    try:
+        protocol_create(community=community, name=request.POST.get("name", "").strip(), usernames=names, by=request.user)
+        messages.success(request, _("The protocol was added."))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('dashboard')}#people-{community.slug}")
 
 
 @login_required
