@@ -116,6 +116,7 @@ def test_stewards_make_and_revoke_links_on_the_recording_page(place):
     page = steward.post(f"/recordings/{song.pk}/share/", {"until": str(until), "note": "for Ana"}, follow=True)
     text = page.content.decode()
     url = re.search(r"http://testserver(/share/[\w-]+/)", text)[1]
+    assert url not in steward.get(f"/recordings/{song.pk}/").content.decode()  # shown only once
     holder = Client()
     assert holder.get(url).status_code == 302 and hears(holder, song)
     assert "used 2 time(s)" in steward.get(f"/recordings/{song.pk}/").content.decode()  # opened, listened

@@ -158,3 +158,28 @@ def test_a_steward_manages_members_and_the_communitys_protocols_from_the_dashboa
     with page.expect_navigation():
         people.locator("li", has_text="new-singer").locator("button:has-text('Remove')").click()
     assert not Membership.objects.filter(community=community, user__username="new-singer").exists()
+
+
+def test_a_new_share_link_is_shown_once_with_a_copy_button(browser, live_server, community):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    recording = f.make_recording(community, title="Crossing at dawn", record_protocol="stewards")
+    context = browser.new_context(base_url=live_server.url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    sign_in(page, "ferry-steward")
+    page.goto(f"/recordings/{recording.pk}/")
+    page.click("#share-links summary")
+    page.fill("#share-links [name=until]", str(timezone.localdate() + timedelta(days=7)))
+    with page.expect_navigation():
+        page.click("text=Make a share link")
+    url = page.locator("#new-share-url").input_value()
+    assert "/share/" in url
+    page.click("[data-copy=new-share-url]")
+    expect(page.locator(".new-share-link .copied")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    page.reload()
+    expect(page.locator("#new-share-url")).to_have_count(0)
+    context.close()

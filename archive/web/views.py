@@ -88,7 +88,9 @@ def recording_detail(request, pk):
               for link in recording.label_links.select_related("label")]
     annotations = list(annotations_visible(user=request.user, recording=recording).select_related("author"))
     can_hear = recordings_audible(user=request.user).filter(pk=recording.pk).exists()
+    new_link = request.session.pop("new_share_link", None) if "new_share_link" in request.session else None
     return render(request, "archive/recording.html", {
+        "new_share_url": new_link["url"] if new_link and new_link["recording"] == str(recording.pk) else "",
         "similar": _similar(request.user, recording) if can_hear else [],
         "recording": recording,
         "narratives": narratives_for(recording=recording),
@@ -328,8 +330,9 @@ def recording_share(request, pk):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Share link (copy it now, it is shown only once): %(url)s") % {
-            "url": request.build_absolute_uri(f"/share/{token}/")})
+        messages.success(request, _("A share link was made. Copy it now: it is shown only once."))
+        request.session["new_share_link"] = {"recording": str(recording.pk),
+                                             "url": request.build_absolute_uri(f"/share/{token}/")}
     return redirect("recording", pk=recording.pk)
 
 
