@@ -183,3 +183,31 @@ def test_a_new_share_link_is_shown_once_with_a_copy_button(browser, live_server,
     page.reload()
     expect(page.locator("#new-share-url")).to_have_count(0)
     context.close()
+
+
+def test_a_member_tells_the_communitys_account_and_rewords_it_in_place(page, community):
+    from archive.models import Narrative
+
+    recording = f.make_recording(community, title="Evening crossing", record_protocol="public")
+    sign_in(page, "ferry-member")
+    page.goto(f"/recordings/{recording.pk}/")
+    page.click("#narratives .add-narrative summary")
+    page.fill(".add-narrative [name=title]", "Who sang it")
+    page.fill(".add-narrative [name=text]", "The ferryman's daughters, each summer.")
+    page.fill(".add-narrative [name=language]", "eng")
+    with page.expect_navigation():
+        page.click("text=Add the account")
+    expect(page.locator("#narratives .narrative h3")).to_have_text(["Who sang it"])
+    narrative = Narrative.objects.get(recording=recording)
+    assert (narrative.community, narrative.author.username) == (community, "ferry-member")
+    page.click(f"#narrative-{narrative.pk} .reword summary")
+    page.fill(f"#narrative-{narrative.pk} [name=text]", "The ferryman's daughters, every summer until 1990.")
+    with page.expect_navigation():
+        page.click(f"#narrative-{narrative.pk} button:has-text('Save')")
+    expect(page.locator(f"#narrative-{narrative.pk}")).to_contain_text("every summer until 1990")
+    outsider = f.make_user("ferry-outsider")
+    page.context.clear_cookies()
+    sign_in(page, outsider.username)
+    page.goto(f"/recordings/{recording.pk}/")
+    expect(page.locator(".reword")).to_have_count(0)  # only its author and the community's stewards reword it
+    expect(page.locator(".add-narrative")).to_have_count(0)  # an outsider belongs to no community

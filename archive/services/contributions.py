@@ -17,6 +17,18 @@ def narrative_create(*, recording, community, title: str, text: str, user, langu
     return narrative
 
 
+def narrative_update(*, narrative: Narrative, user, title: str, text: str, language: str = "") -> Narrative:
+    """Its author, or a steward of the community whose account it is, rewords it."""
+    if narrative.author_id != getattr(user, "pk", None) and not is_steward(user=user, community_id=narrative.community_id):
+        raise NotAllowed(gettext("only its author or the community's stewards may change a narrative"))
+    if not title.strip() or not text.strip():
+        raise ServiceError(gettext("a narrative needs a title and a text"), field="text")
+    narrative.title, narrative.text, narrative.language = title.strip(), text, language[:3]
+    narrative.save()
+    search_mark_dirty(narrative.recording_id)
+    return narrative
+
+
 def _check_times(start, end, duration):
     if start < 0 or end < start:
         raise ServiceError(gettext("an annotation needs 0 ≤ start ≤ end"), field="end")

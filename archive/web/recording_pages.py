@@ -5,13 +5,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from ..api.serializers.recordings import RecordingInput
-from ..models import Recording
+from ..models import Community, Recording
 from ..policy import is_steward, viewer_for
 from ..selectors import recording_list_visible
+from ..services.contributions import narrative_create, narrative_update
 from ..services.errors import ServiceError
 from ..services.recordings import recording_create, recording_update, recording_withdraw
 from .forms import RecordingForm
@@ -106,6 +109,29 @@ def recording_edit(request, pk):
                     messages.success(request, _("Saved."))
                 return redirect("recording", pk=recording.pk)
     return render(request, "archive/recording_form.html", {"form": form, "recording": recording, "steward": steward})
+
+
+@login_required
+@require_POST
+def recording_narrative(request, pk):
+    """A community's own account of the recording, added or reworded in place on its page."""
+    recording = get_object_or_404(recording_list_visible(user=request.user), pk=pk)
+    title, text = request.POST.get("title", "").strip(), request.POST.get("text", "")
+    language = request.POST.get("language", "").strip()[:3]
+    try:
+        if request.POST.get("narrative"):
+            narrative = get_object_or_404(recording.narratives, pk=request.POST["narrative"])
+            narrative_update(narrative=narrative, user=request.user, title=title, text=text, language=language)
+        else:
+            community = get_object_or_404(Community, pk=request.POST.get("community"))
+            if not title or not text.strip():
+                raise ServiceError(_("A narrative needs a title and a text."), field="text")
+            narrative_create(recording=recording, community=community, title=title, text=text, language=language,
+                             user=request.user)
+        messages.success(request, _("The narrative is saved."))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('recording', args=[recording.pk])}#narratives")
 
 
 @login_required

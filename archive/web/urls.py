@@ -17,6 +17,7 @@ urlpatterns = [
     path("recordings/<uuid:pk>/", views.recording_detail, name="recording"),
     path("recordings/<uuid:pk>/edit/", recording_pages.recording_edit, name="recording-edit"),
     path("recordings/<uuid:pk>/withdraw/", recording_pages.recording_withdraw_page, name="recording-withdraw"),
+    path("recordings/<uuid:pk>/narratives/", recording_pages.recording_narrative, name="recording-narrative"),
     path("recordings/<uuid:pk>/upload/", views.recording_upload, name="recording-upload"),
     path("recordings/<uuid:pk>/request-access/", views.recording_request_access, name="recording-request-access"),
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -18,7 +18,15 @@ from ..exports.citation import apa, bibtex
 from ..exports.manifest import COLUMNS
 from ..labels import policy_rows
 from ..models import Collection, Community, Label, LabelRule, Recording, Tradition
-from ..policy import annotations_visible, communities_stewarded, is_member, is_staff_user, is_steward, recordings_audible
+from ..policy import (
+    annotations_visible,
+    communities_stewarded,
+    is_member,
+    is_staff_user,
+    is_steward,
+    recordings_audible,
+    viewer_for,
+)
 from ..search.similar import similar_recordings
 from ..selectors import (
     attribution_texts,
@@ -81,6 +89,14 @@ def _similar(user, recording, limit: int = 5) -> list[dict]:
     return [{"recording": found[pk], "percent": round(100 * max(score, 0))} for pk, score in pairs if pk in found]
 
 
+def _narratives(user, recording) -> list:
+    """The communities' accounts, each marked editable for its author and its community's stewards."""
+    narratives = list(narratives_for(recording=recording))
+    for n in narratives:
+        n.editable = user.is_authenticated and (n.author_id == user.pk or is_steward(user=user, community_id=n.community_id))
+    return narratives
+
+
 def recording_detail(request, pk):
     recording = get_object_or_404(recording_list_visible(user=request.user), pk=pk)
     rules = {r.label_id: r for r in LabelRule.objects.filter(community=recording.community)}
@@ -93,7 +109,8 @@ def recording_detail(request, pk):
         "new_share_url": new_link["url"] if new_link and new_link["recording"] == str(recording.pk) else "",
         "similar": _similar(request.user, recording) if can_hear else [],
         "recording": recording,
-        "narratives": narratives_for(recording=recording),
+        "narratives": _narratives(request.user, recording),
+        "narrative_communities": Community.objects.filter(pk__in=viewer_for(request.user).member_of).order_by("name"),
         "annotations": annotations,
         "transcript_layers": sorted({a.layer for a in annotations if a.layer}),
         "share_links": recording.share_links.select_related("person") if is_steward(
