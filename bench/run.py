@@ -155,7 +155,7 @@ def main() -> int:
 
 def main_with_redis() -> int:
     """The embedded Redis (when REDIS_URL is unset), as `make run` has: the shared cache holds the
-    generations that tell processes when their kept data changed (archive/page_cache.py)."""
+    anonymous pages (archive/page_cache.py) and the job queue."""
     import django
 
     django.setup()

@@ -76,6 +76,7 @@ def test_recording_page_shows_labels_narratives_annotations(page, demo):
     expect(title).to_have_text("نوبة رمل الماية")
     assert title.evaluate("el => getComputedStyle(el).direction") == "rtl"
     expect(page.locator("#label-tk_non_commercial")).to_contain_text("TK Non-Commercial")
+    expect(page.locator("#label-tk_non_commercial .shown-only")).to_have_count(0)  # enforced: inherited by examples
     expect(page.locator(".attribution")).to_contain_text("Fès Āla Ensemble")
     expect(page.locator(".narrative h3")).to_have_text(["عن هذه النوبة"])
     expect(page.locator(".annotations li")).to_contain_text(["بداية الميزان"])

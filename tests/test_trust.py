@@ -328,3 +328,12 @@ def test_similar_recordings_are_derived_data_and_show_on_the_page_only_to_who_ma
     signed_in = Client()
     signed_in.force_login(world["outsider"])
     assert 'id="similar"' not in signed_in.get(f"/recordings/{quiet.pk}/").content.decode()
+
+
+def test_a_label_the_archive_only_shows_says_so_where_it_is_shown(world):
+    song = f.make_recording(world["community"], world["tradition"], labels=["tk_community_voice", "tk_seasonal"])
+    page = Client().get(f"/recordings/{song.pk}/").content.decode()
+    voice = page.split('id="label-tk_community_voice"', 1)[1].split('class="label ', 1)[0]
+    seasonal = page.split('id="label-tk_seasonal"', 1)[1].split("</section>", 1)[0]
+    assert "Shown only" in voice and 'href="/labels/#tk_community_voice"' in voice
+    assert "Shown only" not in seasonal

@@ -16,7 +16,7 @@ from worker.selectors import jobs_visible
 from ..api.views.decisions import validate_change
 from ..exports.citation import apa, bibtex
 from ..exports.manifest import COLUMNS
-from ..labels import policy_rows
+from ..labels import ENFORCED, policy_rows
 from ..models import Collection, Community, Label, LabelRule, Recording, Tradition
 from ..policy import (
     annotations_visible,
@@ -100,7 +100,7 @@ def _narratives(user, recording) -> list:
 def recording_detail(request, pk):
     recording = get_object_or_404(recording_list_visible(user=request.user), pk=pk)
     rules = {r.label_id: r for r in LabelRule.objects.filter(community=recording.community)}
-    labels = [{"label": link.label, "rule": rules.get(link.label_id)}
+    labels = [{"label": link.label, "rule": rules.get(link.label_id), "enforced": link.label_id in ENFORCED}
               for link in recording.label_links.select_related("label")]
     annotations = list(annotations_visible(user=request.user, recording=recording).select_related("author"))
     can_hear = recordings_audible(user=request.user).filter(pk=recording.pk).exists()
