@@ -58,7 +58,7 @@ def per_statement(schema_editor, *, family: str, table: str, body: list[str],
     if vendor == "postgresql":
         function = _name(family, "fn", tag)
         _pg_function(schema_editor, function, body)
-        extra = " OR TRUNCATE" if set(events) == set(EVENTS) else ""
+        extra = " OR TRUNCATE" if "DELETE" in events else ""
         schema_editor.execute(f'CREATE TRIGGER "{_name(family, table, tag)}" BEFORE {" OR ".join(on)}{extra} '
                               f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION "{function}"()')
     else:

@@ -10,11 +10,14 @@ transaction (archive/db_triggers.py), so a version changes exactly when a write 
 * ``search``: a write to a table the search snapshot is read from (archive/search/snapshot.py);
 * ``vectors``: a write to the analyses (similar recordings, archive/search/similar.py).
 
-Bookkeeping updates move only the catalogue version: the fixity sweep's (``fixity_checked_at``,
-``fixity_ok``; at 100,000 recordings it runs every 26 s) and a search rebuild's (``search_dirty``)
-change no search or access answer. A reader takes the versions *before* it reads what it keeps, so a write that commits in
-between leaves it keeping newer data under an older version (rebuilt at once), never older data
-under a newer one. Within one safe request the versions are read once (VersionsMiddleware)."""
+Not every column counts for every scope (IGNORED_COLUMNS, WATCHED_COLUMNS): the fixity sweep's
+bookkeeping (at 100,000 recordings it runs every 26 s) moves only the catalogue version, and a
+protocol change moves the visibility version but not the search version, since the snapshot
+reads no protocol: the next search asks access afresh and keeps its snapshot.
+
+A reader takes the versions *before* it reads what it keeps, so a write that commits in between
+leaves it keeping newer data under an older version (rebuilt at once), never older data under a
+newer one. Within one safe request the versions are read once (VersionsMiddleware)."""
 import contextvars
 import re
 import uuid
@@ -36,8 +39,23 @@ _SEARCH = re.compile(r"archive_(searchdocument|recording\w*|analysis|annotation|
                      r"|place|instrument|language|label)")
 _VECTORS = re.compile(r"archive_analysis")
 _RULES = {"catalogue": _CATALOGUE, "visibility": _VISIBILITY, "search": _SEARCH, "vectors": _VECTORS}
-# columns whose update alone moves only the catalogue version (the fixity sweep's bookkeeping)
-BOOKKEEPING = {"archive_recordingfile": {"fixity_checked_at", "fixity_ok"}, "archive_recording": {"search_dirty"}}
+# What an update must set to move a scope, where not every column counts: columns nothing the scope
+# keeps reads are left out (bookkeeping: the fixity sweep's, a search rebuild's, the once-public
+# mark), and the search snapshot reads only these few of a recording's own columns (its text comes
+# from the search documents, which move the search version themselves).
+IGNORED_COLUMNS = {
+    "archive_recordingfile": {"visibility": {"fixity_checked_at", "fixity_ok"}, "search": {"fixity_checked_at", "fixity_ok"}},
+    "archive_recording": {"visibility": {"search_dirty", "once_public"}},
+}
+WATCHED_COLUMNS = {"archive_recording": {"search": {"title", "tradition_id", "community_id", "year_from", "place_id"}}}
+
+
+def watched_columns(table: str, scope: str, columns: list[str]) -> frozenset | None:
+    """The columns an UPDATE of ``table`` must set to move ``scope``; None: any update moves it."""
+    if scope in WATCHED_COLUMNS.get(table, {}):
+        return frozenset(WATCHED_COLUMNS[table][scope])
+    ignored = IGNORED_COLUMNS.get(table, {}).get(scope)
+    return frozenset(c for c in columns if c not in ignored) if ignored else None
 
 
 def scopes_of(table: str) -> tuple[str, ...]:
@@ -61,17 +79,18 @@ def install_triggers(apps, schema_editor, app_label: str) -> int:
         scopes = scopes_of(table)
         if not scopes:
             continue
-        exempt = BOOKKEEPING.get(table)
-        if exempt and set(scopes) - {"catalogue"}:
-            others = [f.column for f in model._meta.local_concrete_fields if f.column not in exempt]
+        columns = [f.column for f in model._meta.local_concrete_fields]
+        by_columns: dict = {}  # the scopes an update moves, grouped by the columns it must set
+        for scope in scopes:
+            by_columns.setdefault(watched_columns(table, scope, columns), []).append(scope)
+        if list(by_columns) == [None]:
+            db_triggers.per_statement(schema_editor, family=family, table=table, body=_bump(scopes))
+        else:
             db_triggers.per_statement(schema_editor, family=family, table=table, body=_bump(scopes),
                                       events=("INSERT", "DELETE"))
-            db_triggers.per_statement(schema_editor, family=family, table=table, body=_bump(scopes),
-                                      events=("UPDATE",), update_columns=others)
-            db_triggers.per_statement(schema_editor, family=family, table=table, body=_bump(["catalogue"]),
-                                      events=("UPDATE",), update_columns=sorted(exempt))
-        else:
-            db_triggers.per_statement(schema_editor, family=family, table=table, body=_bump(scopes))
+            for watched, moved in by_columns.items():
+                db_triggers.per_statement(schema_editor, family=family, table=table, body=_bump(moved),
+                                          events=("UPDATE",), update_columns=sorted(watched) if watched else None)
         done += 1
     return done
 

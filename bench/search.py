@@ -56,7 +56,8 @@ def _protocol_change(recording_id, steward):
             time.sleep(0.05)
         recording = Recording.objects.get(pk=recording_id)
         level = "registered" if recording.record_protocol == "public" else "public"
-        recording_update(recording=recording, data={"record_protocol": (level, None)}, user=steward)
+        recording_update(recording=recording, data={"record_protocol": (level, None), "media_protocol": (level, None)},
+                         user=steward)
     return write
 
 

@@ -256,6 +256,13 @@ def test_every_catalogue_table_moves_the_versions_in_its_own_transaction(world):
         inside = versions.current()
         assert inside.catalogue > before.catalogue and inside.visibility > before.visibility
     assert versions.current().search > before.search and versions.current().vectors == before.vectors
+    song = Recording.objects.filter(community=world["community"]).first()
+    before = versions.current()
+    Recording.objects.filter(pk=song.pk).update(record_protocol="stewards", media_protocol="stewards")
+    after = versions.current()  # who may see it changed; nothing the search snapshot reads did
+    assert after.visibility > before.visibility and after.search == before.search
+    Recording.objects.filter(pk=song.pk).update(title="Renamed")
+    assert versions.current().search > after.search
     assert POLICY["tk_secret_sacred"].training == "forbidden"
 
 

@@ -1,4 +1,5 @@
 """JSON shapes of style models and study examples, and the generate request."""
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext
 from rest_framework import serializers
@@ -55,11 +56,19 @@ class StudyExampleSerializer(serializers.ModelSerializer):
     model = serializers.SerializerMethodField()
     withdrawn = serializers.SerializerMethodField()
     files = serializers.SerializerMethodField()
+    number = serializers.SerializerMethodField()
 
     class Meta:
         model = StudyExample
-        fields = ["id", "model", "index", "seed", "constraints", "notes", "provenance", "labels", "created",
+        fields = ["id", "model", "number", "index", "seed", "constraints", "notes", "provenance", "labels", "created",
                   "withdrawn", "withdrawn_reason", "files"]
+
+    def get_number(self, obj) -> int:
+        """Its place among all the model's examples, oldest first, across every batch (``index`` is
+        its place in its own batch)."""
+        earlier = StudyExample.objects.filter(model_id=obj.model_id).filter(
+            models.Q(created__lt=obj.created) | models.Q(created=obj.created, index__lt=obj.index))
+        return earlier.count() + 1
 
     def get_model(self, obj) -> str:
         return str(obj.model_id)

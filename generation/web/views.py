@@ -4,15 +4,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from archive.models import Tradition
 from archive.services.errors import ServiceError
 
+from ..ml.train import MIN_NOTES
 from ..selectors import style_model_or_none, style_models_visible
 from ..services.consent import trainable_recordings
 from ..services.examples import DIFFICULTY
 from ..services.training import style_model_create
+
+DIFFICULTY_ORDER = ("easy", "medium", "hard")  # as a teacher reads them, not alphabetically
+DIFFICULTY_NAMES = {"easy": gettext_lazy("easy"), "medium": gettext_lazy("medium"), "hard": gettext_lazy("hard")}
 
 
 def study(request):
@@ -20,9 +25,11 @@ def study(request):
     traditions = []
     for tradition in Tradition.objects.order_by("name"):
         count = trainable_recordings(user=request.user, tradition=tradition).count() if request.user.is_authenticated else 0
-        traditions.append({"tradition": tradition, "trainable": count,
-                           "models": [m for m in models if m.tradition_id == tradition.pk]})
-    return render(request, "generation/study.html", {"traditions": traditions})
+        mine = [m for m in models if m.tradition_id == tradition.pk]
+        traditions.append({"tradition": tradition, "trainable": count, "models": mine,
+                           "training": any(m.status in ("queued", "training") and m.created_by_id == request.user.pk
+                                           for m in mine)})
+    return render(request, "generation/study.html", {"traditions": traditions, "min_notes": MIN_NOTES})
 
 
 @login_required
@@ -47,7 +54,7 @@ def study_model(request, pk):
     names = {"unigram": "Unigram baseline", "markov_order1": "Order-1 Markov", "markov": "PPM (variable order)",
              "transformer": "Transformer"}
     return render(request, "generation/model.html", {
-        "model": model, "difficulties": sorted(DIFFICULTY),
+        "model": model, "difficulties": [(d, DIFFICULTY_NAMES.get(d, d)) for d in DIFFICULTY_ORDER if d in DIFFICULTY],
         "metrics": [{"key": k, "name": names.get(k, k), "bits": v} for k, v in bits.items()],
         "degrees": list(enumerate(model.pitch_set)),
     })

@@ -35,11 +35,11 @@
       list.textContent = "";
       page.results.forEach(function (ex) {
         var li = el("li", { "class": "example", "id": "example-" + ex.id });
-        li.appendChild(el("h3", {}, interpolate(gettext("Example %(n)s · seed %(seed)s · %(notes)s notes"), { n: ex.index + 1, seed: ex.seed, notes: ex.notes.length }, true)));
+        li.appendChild(el("h3", {}, interpolate(gettext("Example %(n)s · seed %(seed)s · %(notes)s notes"), { n: ex.number, seed: ex.seed, notes: ex.notes.length }, true)));
         if (ex.withdrawn) {
           li.appendChild(el("p", { "class": "error" }, gettext("Withdrawn:") + " " + ex.withdrawn_reason));
         } else {
-          li.appendChild(el("img", { "class": "score", "src": ex.files.svg, "alt": interpolate(gettext("Score of example %(n)s"), { n: ex.index + 1 }, true) }));
+          li.appendChild(el("img", { "class": "score", "src": ex.files.svg, "alt": interpolate(gettext("Score of example %(n)s"), { n: ex.number }, true) }));
           li.appendChild(el("audio", { "controls": "", "preload": "none", "src": ex.files.audio }));
           var links = el("p", { "class": "downloads" });
           [["musicxml", "MusicXML"], ["midi", "MIDI"], ["audio", "WAV"], ["svg", "SVG"]].forEach(function (pair) {
@@ -68,7 +68,7 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var f = form.elements;
-    var number = function (name) { return f[name].value === "" ? null : Number(f[name].value); };
+    var number = function (name) { return !f[name] || f[name].value === "" ? null : Number(f[name].value); };
     var body = {
       count: number("count"), length_notes: number("length_notes"), tempo: number("tempo"),
       difficulty: f.difficulty.value, start_degree: number("start_degree"), end_degree: number("end_degree"),
