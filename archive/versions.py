@@ -70,7 +70,8 @@ def _bump(scopes) -> list[str]:
 
 def install_triggers(apps, schema_editor, app_label: str) -> int:
     """Make the version triggers of every table of ``app_label`` (dropping that app's old ones);
-    returns how many tables have them. Run by a migration whenever the app gains a table."""
+    returns how many tables have them. Run by a migration whenever the app gains a table or the
+    rules above change (a database keeps the triggers its last such migration made)."""
     family = f"{FAMILY}_{app_label}"
     db_triggers.drop_all(schema_editor, family)
     done = 0
