@@ -38,9 +38,13 @@ def search_index_recording(recording: Recording) -> int:
                                    start=a.start, text=a.body))
     for doc in docs:
         doc.folded = fold(doc.text)
+    fields = ("kind", "annotation_id", "narrative_id", "start", "text", "folded")
+    wanted = sorted((tuple(getattr(d, f) for f in fields) for d in docs), key=repr)
     with transaction.atomic():
-        SearchDocument.objects.filter(recording=recording).delete()
-        SearchDocument.objects.bulk_create(docs)
+        kept = SearchDocument.objects.filter(recording=recording)
+        if sorted(kept.values_list(*fields), key=repr) != wanted:  # unchanged documents are not rewritten:
+            kept.delete()  # every search process would rebuild its snapshot for nothing
+            SearchDocument.objects.bulk_create(docs)
         Recording.objects.filter(pk=recording.pk).update(search_dirty=False)
     return len(docs)
 

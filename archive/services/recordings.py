@@ -74,9 +74,19 @@ def recording_update(*, recording: Recording, data: dict, user):
     return "applied", locked
 
 
+# what a recording's search documents are built from (archive/search/index.py)
+SEARCH_TEXT_FIELDS = {"title", "alt_titles", "description", "tradition", "community", "genre", "date", "rights",
+                      "place", "collection", "people", "instruments", "languages"}
+_COLUMNS = {f.attname: f.name for f in Recording._meta.concrete_fields if not f.primary_key}
+
+
 def _apply(recording: Recording, data: dict, user, *, creating: bool) -> None:
-    """Write validated data to the recording and its relations, and log what the change means."""
+    """Write validated data to the recording and its relations, and log what the change means. Only
+    the columns that changed are written, so a protocol change is not taken for a new title by what
+    follows the writes (archive/versions.py), and the search documents are rebuilt only when their
+    text may have changed."""
     old_status = None if creating else recording.status
+    before = None if creating else {column: getattr(recording, column) for column in _COLUMNS}
     for field in SCALAR_FIELDS:
         if field in data:
             setattr(recording, field, data[field])
@@ -107,7 +117,11 @@ def _apply(recording: Recording, data: dict, user, *, creating: bool) -> None:
         elif recording.status != Recording.Status.WITHDRAWN:
             recording.withdrawn_at = None
     recording._history_user = user
-    recording.save()
+    if before is None:
+        recording.save()
+    else:
+        changed = [name for column, name in _COLUMNS.items() if getattr(recording, column) != before[column]]
+        recording.save(update_fields=sorted({*changed, "modified"}))
     if "instruments" in data:
         recording.instruments.set([_instrument(name) for name in data["instruments"]])
     if "languages" in data:
@@ -118,7 +132,8 @@ def _apply(recording: Recording, data: dict, user, *, creating: bool) -> None:
         _set_labels(recording, data["labels"], user)
     if old_status != recording.status:
         _log_status(recording, old_status, user)
-    search_mark_dirty(recording.pk)
+    if creating or SEARCH_TEXT_FIELDS & set(data):
+        search_mark_dirty(recording.pk)
 
 
 def _place(value):
