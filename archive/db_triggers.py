@@ -39,25 +39,34 @@ def drop_all(schema_editor, family: str) -> None:
                 schema_editor.execute(f'DROP TRIGGER IF EXISTS "{trigger}"')
 
 
-def _pg_function(schema_editor, name: str, body: list[str]) -> None:
+def _pg_function(schema_editor, name: str, body: list[str], *, once_per_transaction: bool = False) -> None:
+    """A trigger function. ``once_per_transaction``: run the body at most once in a transaction
+    (a transaction-local setting remembers it, and a rolled-back savepoint forgets it with the
+    body's own writes): a bulk load of a hundred thousand statements would otherwise leave as many
+    dead versions of the row the body updates, and every read of it would walk them until vacuum."""
     statements = "".join(f"{statement}; " for statement in body)
+    if once_per_transaction:
+        flag = f"songkeeper.{name}"
+        statements = (f"IF current_setting('{flag}', true) IS DISTINCT FROM txid_current()::text THEN {statements}"
+                      f"PERFORM set_config('{flag}', txid_current()::text, true); END IF; ")
     schema_editor.execute(f'CREATE OR REPLACE FUNCTION "{name}"() RETURNS trigger LANGUAGE plpgsql AS '
                           f"$$ BEGIN {statements}RETURN NULL; END $$")
 
 
 def per_statement(schema_editor, *, family: str, table: str, body: list[str],
                   update_columns: list[str] | None = None, events=EVENTS) -> None:
-    """Run ``body`` (no NEW/OLD) whenever a statement writes ``table``: once per statement on
-    PostgreSQL (BEFORE it takes any row lock, so two writers queue for what the body locks instead
-    of deadlocking over it), once per row on SQLite (which has no statement triggers and one writer
-    at a time). With ``update_columns``, an UPDATE counts only when it sets one of them."""
+    """Run ``body`` (no NEW/OLD) when a statement writes ``table``: on PostgreSQL before the first
+    such statement of a transaction (BEFORE it takes any row lock, so two writers queue for what the
+    body locks instead of deadlocking over it; once, since what it records is that the transaction
+    wrote), on SQLite once per row (it has no statement triggers, one writer at a time, and updates
+    in place). With ``update_columns``, an UPDATE counts only when it sets one of them."""
     vendor = schema_editor.connection.vendor
     tag = hashlib.sha1(repr((body, update_columns)).encode()).hexdigest()[:6]
     on = [e if e != "UPDATE" or not update_columns else "UPDATE OF " + ", ".join(f'"{c}"' for c in update_columns)
           for e in events]
     if vendor == "postgresql":
         function = _name(family, "fn", tag)
-        _pg_function(schema_editor, function, body)
+        _pg_function(schema_editor, function, body, once_per_transaction=True)
         extra = " OR TRUNCATE" if "DELETE" in events else ""
         schema_editor.execute(f'CREATE TRIGGER "{_name(family, table, tag)}" BEFORE {" OR ".join(on)}{extra} '
                               f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION "{function}"()')

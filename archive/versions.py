@@ -23,7 +23,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from . import db_triggers
 from .models import CatalogueVersion
@@ -124,7 +124,13 @@ def _read() -> Versions | None:
 def current() -> Versions:
     """The versions now committed (or written by this transaction). Within a safe request, the ones
     read at its start. The row is made again, with a new epoch, where it is missing (an emptied
-    database); raises when the database cannot be reached."""
+    database); raises when the database cannot be reached. Inside a transaction the epoch is one
+    nobody else will ever name: what is read there may yet roll back, and a rolled-back counter is
+    used again by the next writer, so nothing read there may be kept for others."""
+    if connection.in_atomic_block:
+        versions = _read() or Versions("", 0, 0, 0, 0)
+        return Versions(f"tx-{uuid.uuid4().hex}", versions.catalogue, versions.visibility, versions.search,
+                        versions.vectors)
     held = _request_versions.get()
     if held is not None and held.get("versions") is not None:
         return held["versions"]
