@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from archive.models import Annotation, PreservationEvent, Recording
 from archive.policy import (
+    events_for,
     forget_viewer,
     harvestable_recordings,
     recordings_audible,
@@ -113,7 +114,7 @@ def build(spec, users):
 
 
 @pytest.mark.django_db
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=45, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(spec=catalogue_spec)
 def test_no_endpoint_shows_what_the_rules_forbid(spec):
@@ -149,10 +150,9 @@ def test_no_endpoint_shows_what_the_rules_forbid(spec):
             assert {str(pk) for pk in recordings_trainable(user=user).values_list("pk", flat=True)} == trainable
             seen_models = {str(pk) for pk in style_models_visible(user=user).values_list("pk", flat=True)}
             assert seen_models == {str(models[r.pk].pk) for r in recs if may_see_model_of(user, r, today)}
-            for rec in recs[:3]:  # (every recording's events, for every caller, costs more than it finds)
+            for rec in recs:  # the policy's answer here; the endpoint itself in test_trust.py
                 if str(rec.pk) in expected:
-                    events = api.get(f"/api/recordings/{rec.pk}/events/").json()
-                    assert all(bool(e["agent"]) == sees_details(user, rec) for e in events)
+                    assert all(bool(e.agent_name) == sees_details(user, rec) for e in events_for(user=user, recording=rec))
         harvested = set(harvestable_recordings().values_list("pk", flat=True))
         assert harvested == {r.pk for r in recs if may_see(None, r, today) or harvested_as_deleted(r, r.was_public)}
         transaction.set_rollback(True)
