@@ -65,7 +65,7 @@ def celery_worker(django_db_setup, redis_server):
         "JOB_SWEEP_EVERY_SECONDS": "1",
         "JOB_STALE_AFTER_SECONDS": "3",
         # no test relies on the search sweep, and its writes (indexing a test's recordings behind
-        # its back) would move the generations tests of the caches watch
+        # its back) would move the versions tests of the caches watch
         "SEARCH_SWEEP_EVERY_SECONDS": "86400",
         # a transformer small enough for tests, long enough (a few seconds) to kill mid-training
         "STYLE_TRANSFORMER_STEPS": "400", "STYLE_TRANSFORMER_WIDTH": "64", "STYLE_TRANSFORMER_LAYERS": "2",
@@ -132,8 +132,8 @@ def page(browser, live_server, console_errors):
 
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):
-    """Most tests write inside a transaction that is never committed, so the page cache's generation
-    (advanced on commit) would not move between their requests: it is off here and tested, with real
+    """Most tests write inside a transaction that is never committed, and nothing read inside a
+    transaction may be kept (archive/versions.py): the page cache is off here and tested, with real
     commits, in test_page_cache.py; so is the similar-recordings matrix (tested in test_search.py)."""
     settings.PAGE_CACHE_SECONDS = 0
     settings.SIMILAR_VECTORS_CACHED = False

@@ -1,5 +1,5 @@
 """The search snapshot: every search document's words and every recording's facet values in
-memory, one per process, for the current search generation.
+memory, one per process, for the current search version (archive/versions.py).
 
 A common word matches tens of thousands of documents; intersecting, scoring and counting facets
 over them in the database took a second at 100,000 recordings. From memory it is a few
