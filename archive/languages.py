@@ -34,3 +34,22 @@ def languages_matching(query: str, *, language: str = "en", limit: int = 20) -> 
     hits = [(code != folded, not any(word.startswith(folded) for word in name_folded.split()), name, code)
             for code, name, name_folded in _names(language) if code == folded or folded in name_folded]
     return [{"code": code, "name": name} for *_rank, name, code in sorted(hits)[:limit]]
+
+
+def _translator(domain: str, language: str):
+    try:
+        return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[language]).gettext
+    except OSError:
+        return str
+
+
+def language_name(code: str, *, language: str = "en") -> str:
+    """An ISO 639-3 code's name in ``language`` where pycountry has it (the code itself if unknown)."""
+    found = pycountry.languages.get(alpha_3=code) if code and len(code) == 3 else None
+    return _translator("iso639-3", language)(found.name) if found else code
+
+
+def country_name(code: str, *, language: str = "en") -> str:
+    """An ISO 3166-1 alpha-2 code's name in ``language`` where pycountry has it."""
+    found = pycountry.countries.get(alpha_2=code) if code and len(code) == 2 else None
+    return _translator("iso3166-1", language)(found.name) if found else code

@@ -53,3 +53,22 @@ def test_an_upload_of_bytes_another_recording_holds_says_which_if_the_uploader_m
     assert upload(first)["same_as"] == []  # the only other copy is one the member may not see
     assert upload(second)["same_as"] == [str(first.pk)]
     assert RecordingFile.objects.filter(role="master").count() == 3
+
+
+def test_the_search_pages_facets_speak_the_readers_language_not_internal_codes():
+    from archive.models import Place
+
+    community = f.make_community()
+    recording = f.make_recording(community, title="Joik of the fells", labels=["tk_attribution"],
+                                 place=Place.objects.create(name="Kautokeino", country="NO"))
+    recording.languages.create(code="sme")
+    from archive.search.index import search_index_recording
+
+    search_index_recording(recording)
+    page = Client().get("/search/", {"q": "joik"}, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    i = page.find("Has_audio")
+    assert i < 0, page[i - 300:i + 100]
+    assert "<h3>País</h3>" in page and "<h3>Idioma</h3>" in page
+    assert ">Noruega<" in page and ">CT Atribución<" in page and ">sme<" not in page
+    english = Client().get("/search/", {"q": "joik"}).content.decode()
+    assert ">Norway<" in english and ">Northern Sami<" in english and "<h3>Country</h3>" in english

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
@@ -17,6 +18,8 @@ from ..api.views.decisions import validate_change
 from ..exports.citation import apa, bibtex
 from ..exports.manifest import COLUMNS
 from ..labels import ENFORCED, policy_rows
+from ..languages import country_name, language_name
+from ..localization import localized_text
 from ..models import Collection, Community, Label, LabelRule, Recording, Tradition
 from ..policy import (
     annotations_visible,
@@ -150,6 +153,12 @@ def labels_page(request):
     return render(request, "archive/labels.html", {"rows": rows})
 
 
+FACET_TITLES = {"tradition": gettext_lazy("Tradition"), "community": gettext_lazy("Community"),
+                "instrument": gettext_lazy("Instrument"), "language": gettext_lazy("Language"),
+                "country": gettext_lazy("Country"), "decade": gettext_lazy("Decade"), "label": gettext_lazy("Label"),
+                "has_audio": gettext_lazy("Has audio"), "analysed": gettext_lazy("Analysed")}
+
+
 def search_page(request):
     """The search page: the same search as /api/search/, with facets as links that refine it."""
     from urllib.parse import urlencode
@@ -171,15 +180,26 @@ def search_page(request):
              "country": "country", "decade": "decade", "label": "label", "has_audio": "has_audio",
              "analysed": "analysed"}
     facets = facet_counts(user=request.user, recording_ids=found["recording_ids"])
+    reader = (get_language() or "en").split("-")[0]
+    label_names = {label.code: localized_text(label, "name") for label in Label.objects.all()}
     for name, values in facets.items():
-        for v in values:
+        for v in values:  # what a reader sees: names in their language, never internal codes
+            if name == "language":
+                v["label"] = language_name(v["value"], language=reader)
+            elif name == "country":
+                v["label"] = country_name(v["value"], language=reader)
+            elif name == "label":
+                v["label"] = label_names.get(v["value"], v["label"])
+            elif name in ("has_audio", "analysed"):
+                v["label"] = _("yes") if v["value"] == "yes" else _("no")
             value = v["value"][:-1] if name == "decade" else ({"yes": "true", "no": "false"}.get(v["value"], v["value"])
                                                                if name in ("has_audio", "analysed") else v["value"])
             v["query"] = urlencode({**params.dict(), names[name]: value})
     active = [(k, {"value": v, "without": urlencode({kk: vv for kk, vv in params.items() if kk != k})})
               for k, v in params.items() if k != "q" and v]
     return render(request, "archive/search.html", {
-        "q": q, "hits": [hit_json(h, recordings) for h in page], "count": len(found["hits"]), "facets": facets,
+        "q": q, "hits": [hit_json(h, recordings) for h in page], "count": len(found["hits"]),
+        "facets": [(name, FACET_TITLES.get(name, name), values) for name, values in facets.items()],
         "kept": [(k, v) for k, v in params.items() if k != "q"], "active": active,
     })
 
