@@ -70,5 +70,13 @@ def test_the_search_pages_facets_speak_the_readers_language_not_internal_codes()
     assert i < 0, page[i - 300:i + 100]
     assert "<h3>País</h3>" in page and "<h3>Idioma</h3>" in page
     assert ">Noruega<" in page and ">CT Atribución<" in page and ">sme<" not in page
+    filtered = Client().get("/search/", {"q": "joik", "label": "tk_attribution", "country": "NO"},
+                            HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Etiqueta: CT Atribución ×" in filtered and "País: Noruega ×" in filtered  # the active filters too
     english = Client().get("/search/", {"q": "joik"}).content.decode()
     assert ">Norway<" in english and ">Northern Sami<" in english and "<h3>Country</h3>" in english
+
+
+def test_a_filter_that_names_nothing_is_said_not_a_server_error():
+    answer = Client().get("/search/", {"q": "x", "tradition": "not-an-id", "community": "also-not"})
+    assert answer.status_code in (200, 400) and "Not-an-id" not in answer.content.decode()

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -195,7 +196,19 @@ def search_page(request):
             value = v["value"][:-1] if name == "decade" else ({"yes": "true", "no": "false"}.get(v["value"], v["value"])
                                                                if name in ("has_audio", "analysed") else v["value"])
             v["query"] = urlencode({**params.dict(), names[name]: value})
-    active = [(k, {"value": v, "without": urlencode({kk: vv for kk, vv in params.items() if kk != k})})
+    def name_of(model):
+        def name(value):
+            try:
+                return str(model.objects.filter(pk=value).values_list("name", flat=True).first() or value)
+            except (ValueError, DjangoValidationError):  # not an id: shown as it was typed
+                return value
+        return name
+
+    shown = {"label": lambda v: label_names.get(v, v), "language": lambda v: language_name(v, language=reader),
+             "country": lambda v: country_name(v, language=reader), "tradition": name_of(Tradition),
+             "community": name_of(Community)}
+    active = [(FACET_TITLES.get(k, k), {"value": shown.get(k, str)(v),
+                                         "without": urlencode({kk: vv for kk, vv in params.items() if kk != k})})
               for k, v in params.items() if k != "q" and v]
     return render(request, "archive/search.html", {
         "q": q, "hits": [hit_json(h, recordings) for h in page], "count": len(found["hits"]),

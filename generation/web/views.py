@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from archive.models import Tradition
+from archive.localization import localized_text
+from archive.models import Label, Tradition
 from archive.services.errors import ServiceError
 
 from ..ml.train import MIN_NOTES
@@ -53,8 +54,10 @@ def study_model(request, pk):
     bits = model.metrics.get("bits_per_note", {})
     names = {"unigram": "Unigram baseline", "markov_order1": "Order-1 Markov", "markov": "PPM (variable order)",
              "transformer": "Transformer"}
+    labels = Label.objects.in_bulk(model.labels)
     return render(request, "generation/model.html", {
-        "model": model, "difficulties": [(d, DIFFICULTY_NAMES.get(d, d)) for d in DIFFICULTY_ORDER if d in DIFFICULTY],
+        "model": model, "label_names": [localized_text(labels[c], "name") if c in labels else c for c in model.labels],
+        "difficulties": [(d, DIFFICULTY_NAMES.get(d, d)) for d in DIFFICULTY_ORDER if d in DIFFICULTY],
         "metrics": [{"key": k, "name": names.get(k, k), "bits": v} for k, v in bits.items()],
         "degrees": list(enumerate(model.pitch_set)),
     })
