@@ -38,7 +38,7 @@ from .access import (
     viewer_for,
 )
 from .labels import MEMBERS_TRAINING, NO_TRAINING
-from .models import AccessRequest, Collection, PreservationEvent, Proposal, Recording, RecordingLabel
+from .models import AccessRequest, Collection, Community, PreservationEvent, Proposal, Recording, RecordingLabel
 
 __all__ = [
     "Viewer", "annotation_open_with_its_recording", "annotations_visible", "communities_stewarded", "forget_viewer",
@@ -49,6 +49,11 @@ __all__ = [
 
 def _labelled(codes) -> Exists:
     return Exists(RecordingLabel.objects.filter(recording=OuterRef("pk"), label_id__in=list(codes)))
+
+
+def _members_only_inside(viewer: Viewer) -> Q:
+    """Community Use Only material only inside its community (MEMBERS_TRAINING in the label table)."""
+    return ~_labelled(MEMBERS_TRAINING) | Q(community__in=viewer.member_of)
 
 
 # --- derived data and training -----------------------------------------------------------------
@@ -67,7 +72,7 @@ def recordings_learned_from_visible(*, user) -> QuerySet[Recording]:
     derivable = recordings_derivable(user=user)
     if viewer.is_staff:
         return derivable
-    return derivable.filter(~_labelled(MEMBERS_TRAINING) | Q(community__in=viewer.member_of))
+    return derivable.filter(_members_only_inside(viewer))
 
 
 def recordings_trainable(*, user, tradition=None) -> QuerySet[Recording]:
@@ -77,7 +82,7 @@ def recordings_trainable(*, user, tradition=None) -> QuerySet[Recording]:
     qs = (recordings_audible(user=user)
           .filter(status=Recording.Status.PUBLISHED, training_consent=Recording.Consent.ALLOWED)
           .exclude(_labelled(NO_TRAINING)))
-    qs = qs.filter(~_labelled(MEMBERS_TRAINING) | Q(community__in=viewer.member_of))  # staff too
+    qs = qs.filter(_members_only_inside(viewer))  # staff too
     if tradition is not None:
         qs = qs.filter(tradition=tradition)
     return qs
@@ -156,6 +161,34 @@ def may_add_tradition(*, user, custodians) -> bool:
 def may_change_tradition(*, user, tradition) -> bool:
     viewer = viewer_for(user)
     return viewer.is_staff or bool({c.pk for c in tradition.communities.all()} & viewer.steward_of)
+
+
+def communities_adding_to(*, user) -> list:
+    """The communities this user may add recordings to (and tell an account for): their own, all for staff."""
+    viewer = viewer_for(user)
+    return list(Community.objects.values_list("pk", flat=True)) if viewer.is_staff else list(viewer.member_of)
+
+
+def communities_steering(*, user) -> list:
+    """The communities this user may steward: those they steward, all for staff."""
+    viewer = viewer_for(user)
+    return list(Community.objects.values_list("pk", flat=True)) if viewer.is_staff else list(viewer.steward_of)
+
+
+def stewards_somewhere(*, user) -> bool:
+    viewer = viewer_for(user)
+    return viewer.is_staff or bool(viewer.steward_of)
+
+
+def member_somewhere(*, user) -> bool:
+    viewer = viewer_for(user)
+    return viewer.is_staff or bool(viewer.member_of)
+
+
+def may_edit_narrative(*, user, narrative) -> bool:
+    """A community's account: its author and the community's stewards reword it."""
+    return (getattr(user, "is_authenticated", False) and narrative.author_id == user.pk) or is_steward(
+        user=user, community_id=narrative.community_id)
 
 
 def stewarded_recordings(*, user) -> QuerySet[Recording]:

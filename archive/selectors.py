@@ -18,9 +18,8 @@ from .models import (
 from .policy import (
     access_requests_visible,
     annotations_visible,
-    communities_stewarded,
+    communities_steering,
     events_for,
-    is_staff_user,
     proposals_visible,
     recordings_audible,
     recordings_visible,
@@ -124,9 +123,8 @@ def collections_with_counts(*, user) -> QuerySet[Collection]:
 def steward_dashboard(*, user) -> dict:
     """What a steward has to decide and look after."""
     recs = stewarded_recordings(user=user)
-    staff = is_staff_user(user)
     return {
-        "communities": (Community.objects.all() if staff else Community.objects.filter(pk__in=communities_stewarded(user=user)))
+        "communities": Community.objects.filter(pk__in=communities_steering(user=user))
         .prefetch_related("memberships__user", "protocols__members").order_by("name"),
         "proposals": Proposal.objects.filter(recording__in=recs, status=Proposal.Status.PENDING)
         .select_related("recording", "proposer"),

@@ -344,3 +344,18 @@ def test_a_label_the_archive_only_shows_says_so_where_it_is_shown(world):
     seasonal = page.split('id="label-tk_seasonal"', 1)[1].split("</section>", 1)[0]
     assert "Shown only" in voice and 'href="/labels/#tk_community_voice"' in voice
     assert "Shown only" not in seasonal
+
+
+def test_the_worker_means_by_staff_what_the_policy_means():
+    """The worker imports no app, so its job list states the meaning of staff again: held equal here."""
+    from archive.policy import is_staff_user
+    from worker.models import Job
+    from worker.selectors import jobs_visible
+
+    Job.objects.create(kind="recording.analyse", target_type="x", target_id="1")
+    for flags in ({"is_staff": True}, {"is_superuser": True}, {"is_staff": True, "is_active": False}, {}):
+        user = f.make_user()
+        for name, value in flags.items():
+            setattr(user, name, value)
+        user.save()
+        assert jobs_visible(user=user).exists() == is_staff_user(user), flags

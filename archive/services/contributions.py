@@ -2,7 +2,7 @@
 from django.utils.translation import gettext
 
 from ..models import Annotation, Narrative, ProtocolLevel
-from ..policy import is_member, is_steward
+from ..policy import is_member, is_steward, may_edit_narrative
 from ..search.index import search_mark_dirty
 from .errors import NotAllowed, ServiceError
 
@@ -19,7 +19,7 @@ def narrative_create(*, recording, community, title: str, text: str, user, langu
 
 def narrative_update(*, narrative: Narrative, user, title: str, text: str, language: str = "") -> Narrative:
     """Its author, or a steward of the community whose account it is, rewords it."""
-    if narrative.author_id != getattr(user, "pk", None) and not is_steward(user=user, community_id=narrative.community_id):
+    if not may_edit_narrative(user=user, narrative=narrative):
         raise NotAllowed(gettext("only its author or the community's stewards may change a narrative"))
     if not title.strip() or not text.strip():
         raise ServiceError(gettext("a narrative needs a title and a text"), field="text")

@@ -12,21 +12,12 @@ from rest_framework.exceptions import ValidationError
 
 from ..api.serializers.recordings import RecordingInput
 from ..models import Community, Recording
-from ..policy import is_steward, viewer_for
+from ..policy import communities_adding_to, communities_steering, is_steward, stewards_somewhere
 from ..selectors import recording_list_visible
 from ..services.contributions import narrative_create, narrative_update
 from ..services.errors import ServiceError
 from ..services.recordings import recording_create, recording_update, recording_withdraw
 from .forms import RecordingForm
-
-
-def _communities(user, *, steward_only: bool = False):
-    viewer = viewer_for(user)
-    if viewer.is_staff:
-        from ..models import Community
-
-        return list(Community.objects.values_list("pk", flat=True))
-    return list(viewer.steward_of if steward_only else viewer.member_of)
 
 
 def _errors_into(form: RecordingForm, detail) -> None:
@@ -55,11 +46,11 @@ def _validated(form: RecordingForm, instance=None) -> dict | None:
 @login_required
 def recording_new(request):
     """Describe, protect, then publish or keep as a draft; the audio is added next."""
-    communities = _communities(request.user)
+    communities = communities_adding_to(user=request.user)
     if not communities:
         messages.error(request, _("Only members of a community may add its recordings. Ask its stewards to add you."))
         return redirect("home")
-    steward = bool(_communities(request.user, steward_only=True))
+    steward = stewards_somewhere(user=request.user)
     form = RecordingForm(request.POST or None, communities=communities, steward=steward)
     if request.method == "POST" and form.is_valid():
         data = _validated(form)
@@ -86,7 +77,7 @@ def recording_edit(request, pk):
     """Stewards change the record at once; anyone else who may see it proposes the change."""
     recording = get_object_or_404(recording_list_visible(user=request.user), pk=pk)
     steward = is_steward(user=request.user, community_id=recording.community_id)
-    communities = _communities(request.user, steward_only=True) if steward else [recording.community_id]
+    communities = communities_steering(user=request.user) if steward else [recording.community_id]
     if recording.community_id not in communities:
         communities.append(recording.community_id)
     form = RecordingForm(request.POST or None, initial=RecordingForm.initial_from(recording),

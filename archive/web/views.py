@@ -24,11 +24,11 @@ from ..localization import localized_text
 from ..models import Collection, Community, Label, LabelRule, Recording, Tradition
 from ..policy import (
     annotations_visible,
-    communities_stewarded,
     is_member,
-    is_staff_user,
     is_steward,
+    may_edit_narrative,
     recordings_audible,
+    stewards_somewhere,
     viewer_for,
 )
 from ..search.similar import similar_recordings
@@ -97,7 +97,7 @@ def _narratives(user, recording) -> list:
     """The communities' accounts, each marked editable for its author and its community's stewards."""
     narratives = list(narratives_for(recording=recording))
     for n in narratives:
-        n.editable = user.is_authenticated and (n.author_id == user.pk or is_steward(user=user, community_id=n.community_id))
+        n.editable = may_edit_narrative(user=user, narrative=n)
     return narratives
 
 
@@ -246,7 +246,7 @@ def recording_upload(request, pk):
 @login_required
 def dashboard_ingest(request):
     """A steward sends a CSV manifest; a worker ingests the files it names from the drop folder."""
-    if not (is_staff_user(request.user) or communities_stewarded(user=request.user)):
+    if not stewards_somewhere(user=request.user):
         raise PermissionDenied(_("only stewards may ingest manifests"))
     if request.method == "POST":
         manifest = request.FILES.get("manifest")
@@ -270,7 +270,7 @@ def job_detail(request, pk):
 def dashboard(request):
     data = steward_dashboard(user=request.user)
     data["jobs"] = jobs_visible(user=request.user).filter(state__in=["queued", "running"]).order_by("-created")[:20]
-    if not data["communities"] and not is_staff_user(request.user):
+    if not stewards_somewhere(user=request.user):
         messages.info(request, _("You are not a steward of any community."))
     return render(request, "archive/dashboard.html", data)
 
