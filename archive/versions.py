@@ -20,9 +20,11 @@ leaves it keeping newer data under an older version (rebuilt at once), never old
 newer one. Within one safe request the versions are read once (VersionsMiddleware)."""
 import contextvars
 import re
+import time
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from . import db_triggers
@@ -145,6 +147,12 @@ def current() -> Versions:
     if held is not None:
         held["versions"] = versions
     return versions
+
+
+def kept_key(scope: str) -> tuple[str, int]:
+    """The key an in-process cache of ``scope`` is kept under: the scope's version and the backstop's
+    time window (nothing is used longer than KEPT_AT_MOST_SECONDS, whatever the version says)."""
+    return current().key(scope), int(time.monotonic() // max(settings.KEPT_AT_MOST_SECONDS, 1))
 
 
 class VersionsMiddleware:

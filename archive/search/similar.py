@@ -8,7 +8,6 @@ the caller may see in ranked batches, so hidden neighbours are left out before r
 caller still gets ``limit`` results; while the search snapshot is current the check reads the
 caller's kept answer (archive/search/visible_rows.py) instead of asking the database again."""
 import threading
-import time
 
 import numpy as np
 from django.conf import settings
@@ -33,7 +32,7 @@ def _version():
     """The vectors version (archive/versions.py) and the backstop's time window."""
     if not settings.SIMILAR_VECTORS_CACHED:
         return object()  # never equal: read afresh
-    return versions.current().key("vectors"), int(time.monotonic() // max(settings.KEPT_AT_MOST_SECONDS, 1))
+    return versions.kept_key("vectors")
 
 
 def _vectors() -> tuple[list, dict, np.ndarray]:

@@ -18,7 +18,6 @@ import gc
 import itertools
 import logging
 import threading
-import time
 import uuid
 from dataclasses import dataclass
 
@@ -173,7 +172,7 @@ def _version():
     snapshots are not kept between searches."""
     if not settings.SEARCH_SNAPSHOT_CACHED:
         return object()
-    return versions.current().key("search"), int(time.monotonic() // max(settings.KEPT_AT_MOST_SECONDS, 1))
+    return versions.kept_key("search")
 
 
 def _keep(key, snapshot: Snapshot) -> Snapshot:

@@ -12,7 +12,6 @@ Asking "which of 50,000 matches may I see" each time took a quarter of a second 
 recordings; a common search now asks once per such change and caller. (A few matched annotations
 are simply asked about: admitted_annotations.)"""
 import threading
-import time
 from collections import OrderedDict
 
 import numpy as np
@@ -33,7 +32,7 @@ _answers: OrderedDict = OrderedDict()
 def _admitted(snapshot, queryset, size: int, index: dict) -> np.ndarray:
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     try:
-        key = (versions.current().key("visibility"), int(time.monotonic() // max(settings.KEPT_AT_MOST_SECONDS, 1)),
+        key = (*versions.kept_key("visibility"),
                snapshot.serial, sql, repr(params)) if settings.SEARCH_SNAPSHOT_CACHED else None
     except Exception:  # no database: nothing can be known to be current
         key = None
