@@ -27,6 +27,17 @@ def visit(client, url, **headers):
     return response, response.content.decode()
 
 
+def served_from_cache(url: str, tries: int = 5):
+    """A fresh visitor's answer once it comes from the cache. The suite's Celery worker shares this
+    database and may commit a write of its own between two requests (moving the version, so the
+    page is rendered afresh, as it must be): a few tries let a settled catalogue show its hit."""
+    for _ in range(tries):
+        response = Client().get(url)
+        if response.get("X-Page-Cache") == "hit":
+            return response
+    raise AssertionError(f"{url} was never served from the cache in {tries} requests")
+
+
 def test_anonymous_pages_are_served_from_the_cache_until_the_catalogue_changes():
     steward = f.make_user("cache-steward")
     community = f.make_community(stewards=[steward])
@@ -34,8 +45,7 @@ def test_anonymous_pages_are_served_from_the_cache_until_the_catalogue_changes()
     visitor = Client()
     first, page = visit(visitor, "/")
     assert "Lullaby of the ferry" in page and "X-Page-Cache" not in first
-    again, _ = visit(Client(), "/")
-    assert again["X-Page-Cache"] == "hit"
+    again = served_from_cache("/")
     assert again["Content-Security-Policy"] == first["Content-Security-Policy"]  # the headers still wrap it
 
     recording_update(recording=recording, data={"record_protocol": ("stewards", None), "media_protocol": ("stewards", None)},
@@ -60,9 +70,7 @@ def test_a_new_secret_label_hides_a_recording_from_cached_search_answers_at_once
     recording = f.make_recording(community, title="Ferry song")
     url = "/api/search/?q=ferry"
     assert Client().get(url).json()["count"] == 1  # brings the search index up to date (a write)
-    assert Client().get(url).json()["count"] == 1
-    cached = Client().get(url)
-    assert cached["X-Page-Cache"] == "hit" and cached.json()["count"] == 1
+    assert served_from_cache(url).json()["count"] == 1
     RecordingLabel.objects.bulk_create([RecordingLabel(recording=recording, label_id="tk_secret_sacred")])
     assert Client().get(url).json()["count"] == 0
     assert "Ferry song" not in visit(Client(), "/search/?q=ferry")[1]
@@ -73,7 +81,7 @@ def test_signed_in_users_and_sessions_are_never_served_from_the_cache():
     community = f.make_community(stewards=[steward])
     hidden = f.make_recording(community, title="Stewards only", record_protocol="stewards")
     visit(Client(), "/")
-    assert visit(Client(), "/")[0]["X-Page-Cache"] == "hit"
+    served_from_cache("/")
     signed_in = Client()
     signed_in.force_login(steward)
     response, page = visit(signed_in, "/")
@@ -101,7 +109,7 @@ def test_a_cached_page_carries_the_visitors_own_csrf_token():
 def test_pages_are_still_served_when_the_cache_is_down():
     f.make_recording(f.make_community(), title="No cache song")
     visit(Client(), "/")
-    assert visit(Client(), "/")[0]["X-Page-Cache"] == "hit"
+    served_from_cache("/")
     dead = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                         "LOCATION": "redis://127.0.0.1:1/0", "OPTIONS": {"socket_connect_timeout": 1}}}
     with override_settings(CACHES=dead):
