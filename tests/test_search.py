@@ -84,6 +84,16 @@ def test_snippets_mark_the_match(catalogue):
     assert "<mark>Nguyễn</mark>" in hit["snippet"]
 
 
+def test_snippets_begin_and_end_on_whole_words():
+    community = f.make_community()
+    words = "morning tide carries the boats past the lighthouse while nets are mended on the quay " * 3
+    f.make_recording(community, title="Harbour", description=f"{words}the ferryman sings {words}")
+    snippet = client().get("/api/search/", {"q": "ferryman"}).json()["results"][0]["snippet"]
+    text = snippet.replace("<mark>", "").replace("</mark>", "").strip("…")
+    assert "<mark>ferryman</mark>" in snippet and snippet.startswith("…") and snippet.endswith("…")
+    assert all(word in words.split() + ["ferryman", "sings", "the"] for word in text.split())  # no word cut
+
+
 def test_annotation_hits_come_with_their_moment(catalogue):
     member, recs = catalogue
     hits = client().get("/api/search/", {"q": "الميزان"}).json()["results"]
