@@ -1,5 +1,5 @@
 """The interface in the community's language: every template string is in the catalogues,
-Spanish is complete, and in chromium the switcher changes the language, Arabic included,
+Spanish and Arabic are complete, and in chromium the switcher changes the language, Arabic included,
 which lays the page out right to left."""
 import re
 import subprocess
@@ -28,10 +28,12 @@ def catalogue(path: Path) -> dict[str, list[str]]:
 
 
 JS_PO = PO.parent / "djangojs.po"
+AR = ROOT / "locale" / "ar" / "LC_MESSAGES"
 
 
-@pytest.mark.parametrize("po", [PO, JS_PO], ids=["pages", "scripts"])
-def test_the_spanish_catalogue_is_complete_and_compiled(po):
+@pytest.mark.parametrize("po", [PO, JS_PO, AR / "django.po", AR / "djangojs.po"],
+                         ids=["spanish pages", "spanish scripts", "arabic pages", "arabic scripts"])
+def test_the_catalogues_are_complete_and_compiled(po):
     entries = catalogue(po)
     assert len(entries) > 15
     missing = [k for k, v in entries.items() if k and (not all(v[:-1]) or v[-1])]
@@ -76,6 +78,7 @@ def test_pages_follow_the_chosen_language():
     client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
     page = client.get("/").content.decode()
     assert 'dir="rtl"' in page and "تصفّح" in page
+    assert "ما يفعله الأرشيف بكل وسم" in client.get("/labels/").content.decode()  # the newer pages too
 
 
 @pytest.mark.django_db
@@ -164,3 +167,28 @@ def test_labels_protocols_and_attribution_speak_the_readers_language():
     manifest = json.loads(Client().get(f"/iiif/recordings/{song.pk}/manifest").content)
     assert manifest["requiredStatement"]["value"] == {"none": ["Credit the valley singers."],
                                                       "es": ["Mencione a las cantoras del valle."]}
+
+
+@pytest.mark.django_db
+def test_what_the_archive_writes_itself_follows_the_language(tmp_path):
+    """Values the code produces (how a tonic was found, the citation's kind and missing date) are
+    translated as the page's own words are."""
+    from archive.analysis import ANALYSER, VERSION
+    from archive.models import Analysis
+    from archive.services.ingest import recording_attach_master
+
+    from . import factories as f
+    from .audio import synth
+
+    steward = f.make_user()
+    recording = f.make_recording(f.make_community(stewards=[steward]), title="Canción del río", date="")
+    recording_attach_master(recording=recording, path=synth.write(tmp_path / "a.wav", seconds=1.0),
+                            original_name="a.wav", user=steward)
+    Analysis.objects.create(recording=recording, analyser=ANALYSER, version=VERSION, status="ok", tonic_hz=220.0,
+                            tonic_method="final note", tonic_confidence=0.8)
+    client = Client()
+    assert "final note" in client.get(f"/recordings/{recording.pk}/").content.decode()
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    page = client.get(f"/recordings/{recording.pk}/").content.decode()
+    assert "nota final" in page and "confianza" in page and "[Grabación de audio]" in page and "(s. f.)" in page
+    assert "final note" not in page and "[Audio recording]" not in page  # BibTeX keeps its English note

@@ -1,5 +1,7 @@
-"""A "cite this" block for a recording: APA-like text and BibTeX."""
+"""A "cite this" block for a recording: APA-like text in the reader's language and BibTeX."""
 import re
+
+from django.utils.translation import gettext as _
 
 
 def _people(recording) -> list[str]:
@@ -8,12 +10,13 @@ def _people(recording) -> list[str]:
 
 
 def apa(recording, *, url: str) -> str:
-    year = recording.date[:4] if recording.date and recording.date[:4].isdigit() else "n.d."
+    year = recording.date[:4] if recording.date and recording.date[:4].isdigit() else _("n.d.")
     if recording.date.endswith("s"):
         year = recording.date
     names = _people(recording)
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", & " + names[-1]
-    return f"{who} ({year}). {recording.title} [Audio recording]. {recording.community.name}. Songkeeper. {url}"
+    kind = _("Audio recording")
+    return f"{who} ({year}). {recording.title} [{kind}]. {recording.community.name}. Songkeeper. {url}"
 
 
 def bibtex(recording, *, url: str) -> str:
