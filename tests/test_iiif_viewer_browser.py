@@ -1,9 +1,12 @@
 """The recording's IIIF manifest played in a real IIIF AV viewer (Clover's web component,
 vendored under static/vendor) in chromium: the viewer reads the manifest from /iiif/, finds the
-audio painting annotation and plays our access copy; a hidden recording has no viewer page."""
+audio painting annotation and plays our access copy, and its Annotations tab lists the recording's
+annotations (the vendored bundle is patched for that: see its PATCHES.md); a hidden recording has
+no viewer page."""
 import pytest
 from playwright.sync_api import expect
 
+from archive.models import Annotation
 from archive.services.derivatives import recording_derive
 from archive.services.ingest import recording_attach_master
 from tests import factories as f
@@ -41,3 +44,24 @@ def test_clover_plays_the_manifest_audio(page, tmp_path, console_errors):
     assert page.goto(f"/iiif/recordings/{hidden.pk}/viewer").status == 404
     assert console_errors == ["console: Failed to load resource: the server responded with a status of 404 (Not Found)"]
     console_errors.clear()  # that 404 was the point
+
+
+def test_the_viewers_annotations_tab_lists_the_recordings_annotations(page, tmp_path):
+    steward = f.make_user("viewer-annotator")
+    community = f.make_community(stewards=[steward])
+    song = f.make_recording(community, title="Net-mending song", record_protocol="public", media_protocol="public")
+    recording_attach_master(recording=song, path=synth.write(tmp_path / "a.wav", seconds=4.0), original_name="a.wav",
+                            user=steward)
+    recording_derive(recording=song)
+    Annotation.objects.create(recording=song, author=steward, start=0.5, end=1.5, body="The refrain begins")
+    Annotation.objects.create(recording=song, author=steward, start=1.0, end=2.0, body="Ferry on the water",
+                              layer="lyrics", language="eng")
+
+    page.goto(f"/iiif/recordings/{song.pk}/viewer")
+    tab = page.get_by_role("tab", name="Annotations")
+    expect(tab).to_be_visible(timeout=20000)
+    tab.click()
+    expect(page.get_by_text("The refrain begins")).to_be_visible()
+    expect(page.get_by_text("Ferry on the water")).to_be_visible()  # a transcript layer's page too
+    expect(page.get_by_text("Something went wrong")).to_have_count(0)
+    assert tab.evaluate("el => getComputedStyle(el).color") != "rgb(255, 255, 255)"  # readable on its light tab
