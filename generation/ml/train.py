@@ -12,6 +12,7 @@ import numpy as np
 
 from .corpus import split_by_piece
 from .markov import MarkovConfig, MarkovModel
+from .progress import BASELINES, CHOOSING, LEARNING
 from .tokens import DURATION_ALPHABET, Note, Piece, Vocabulary, encode_piece
 from .transformer import MelodyTransformer, TransformerConfig, piece_bits, train_transformer
 
@@ -109,18 +110,18 @@ def train_style_model(pieces: list[Piece], *, degrees: int, checkpoint: Path, tr
     vocab = Vocabulary.for_pieces(pieces)
     enc_train, enc_test = _encoded(train, vocab), _encoded(test, vocab)
     started = time.monotonic()
-    report(0.05, f"{notes} notes in {len(pieces)} pieces; measuring the baselines")
+    report(BASELINES, f"{notes} notes in {len(pieces)} pieces; measuring the baselines")
     order1 = MarkovModel(vocab, degrees, MarkovConfig(views=("pitch",), max_order=1, short_term=False)).fit(enc_train)
     config = markov or choose_markov_config(train, vocab, degrees, seed=seed)
     ppm = MarkovModel(vocab, degrees, config).fit(enc_train)
     bits = {"unigram": unigram_bits(enc_train, enc_test, vocab.size)}
     bits["markov_order1"], _ = mean_bits(order1, enc_test)
     bits["markov"], duration_bits = mean_bits(ppm, enc_test)
-    report(0.15, f"Markov model: {bits['markov']:.3f} bits per note held out")
+    report(LEARNING, f"Markov model: {bits['markov']:.3f} bits per note held out")
     net = None
     if transformer is not None:
         def scaled(p, m):
-            report(0.15 + 0.8 * p, m)
+            report(LEARNING + (CHOOSING - LEARNING) * p, m)
 
         fit, valid = split_by_piece(train, held_out=0.1, seed=seed + 1)  # early stopping, never the test set
         net = train_transformer([encode_piece(p, vocab) for p in fit], pitch_vocab=vocab.size,
@@ -140,5 +141,5 @@ def train_style_model(pieces: list[Piece], *, degrees: int, checkpoint: Path, tr
         "transformer_resumed_from_step": getattr(net, "resumed_from_step", 0) if net is not None else None,
         "measure": "pitch symbol (step of the tradition's pitch set, or rest), held out",
     }
-    report(0.97, f"chose the {chosen} model")
+    report(CHOOSING, f"chose the {chosen} model")
     return TrainingResult(metrics, vocab, final, net, chosen, test)

@@ -19,6 +19,7 @@ from archive.services.analysis import analysis_current
 from archive.services.derivatives import local_copy, storage_replace
 from archive.services.errors import ServiceError
 from archive.services.fixity import sha256_stored
+from generation.ml import progress
 from generation.ml.corpus import scored_piece, transcribed_piece
 from generation.ml.timbre import harmonic_amplitudes_read, mean_timbre
 from generation.ml.tokens import PitchSet
@@ -169,7 +170,7 @@ def style_model_train(*, model: StyleModel, report=lambda p, m="": None) -> dict
         checkpoint_file = storage_replace(f"{prefix}/transformer.pt", (work / "transformer.pt").read_bytes())
     import torch
 
-    report(0.98, "measuring the timbre of the recordings")
+    report(progress.TIMBRE, "measuring the timbre of the recordings")
     timbre = mean_timbre([_recording_timbre(recording, notes) for recording, notes in transcribed.items()])
     tonics = [s["tonic_hz"] for s in sources if s.get("tonic_hz")]
     updated = StyleModel.objects.filter(pk=model.pk, status__in=[StyleModel.Status.QUEUED, StyleModel.Status.TRAINING]).update(

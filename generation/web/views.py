@@ -11,6 +11,7 @@ from archive.localization import localized_text
 from archive.models import Label, Tradition
 from archive.services.errors import ServiceError
 
+from ..ml.progress import STAGES
 from ..ml.train import MIN_NOTES
 from ..selectors import style_model_or_none, style_models_visible
 from ..services.consent import trainable_recordings
@@ -19,6 +20,18 @@ from ..services.training import style_model_create
 
 DIFFICULTY_ORDER = ("easy", "medium", "hard")  # as a teacher reads them, not alphabetically
 DIFFICULTY_NAMES = {"easy": gettext_lazy("easy"), "medium": gettext_lazy("medium"), "hard": gettext_lazy("hard")}
+STATUS_NAMES = {"queued": gettext_lazy("waiting to train"), "training": gettext_lazy("training"),
+                "ready": gettext_lazy("ready"), "failed": gettext_lazy("failed"), "retired": gettext_lazy("retired")}
+METRIC_NAMES = {"unigram": gettext_lazy("Unigram baseline"), "markov_order1": gettext_lazy("Order-1 Markov"),
+                "markov": gettext_lazy("PPM (variable order)"), "transformer": gettext_lazy("Transformer")}
+# What each stage of training (generation/ml/progress.py) is, in words a teacher reads
+STAGE_TEXTS = {
+    "reading": gettext_lazy("Reading the notes of the recordings it may learn from…"),
+    "baselines": gettext_lazy("Measuring simple models: the yardstick a trained model must beat…"),
+    "learning": gettext_lazy("Learning the tradition's melodies: %(percent)s of this stage done…"),
+    "choosing": gettext_lazy("Choosing the model that best predicts melodies it has not seen…"),
+    "timbre": gettext_lazy("Listening to the recordings' timbre, so that the examples sound like them…"),
+}
 
 
 def study(request):
@@ -52,12 +65,12 @@ def study_model(request, pk):
     if model is None:
         raise Http404
     bits = model.metrics.get("bits_per_note", {})
-    names = {"unigram": "Unigram baseline", "markov_order1": "Order-1 Markov", "markov": "PPM (variable order)",
-             "transformer": "Transformer"}
     labels = Label.objects.in_bulk(model.labels)
+    label_names = {c: localized_text(labels[c], "name") if c in labels else c for c in model.labels}
     return render(request, "generation/model.html", {
-        "model": model, "label_names": [localized_text(labels[c], "name") if c in labels else c for c in model.labels],
+        "model": model, "label_names": label_names, "status_name": STATUS_NAMES.get(model.status, model.status),
+        "stages": [{"from": start, "name": name, "text": str(STAGE_TEXTS[name])} for name, start in STAGES],
         "difficulties": [(d, DIFFICULTY_NAMES.get(d, d)) for d in DIFFICULTY_ORDER if d in DIFFICULTY],
-        "metrics": [{"key": k, "name": names.get(k, k), "bits": v} for k, v in bits.items()],
+        "metrics": [{"key": k, "name": METRIC_NAMES.get(k, k), "bits": v} for k, v in bits.items()],
         "degrees": list(enumerate(model.pitch_set)),
     })

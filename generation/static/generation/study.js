@@ -13,11 +13,31 @@
     return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); });
   }
+  function data(id, fallback) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : fallback;
+  }
+  var labelNames = data("label-names", {});
+  var stages = data("train-stages", []);
+
+  // The stage of training the progress falls in, in the reader's words (generation/ml/progress.py)
+  function stageText(progress) {
+    var i = 0;
+    while (i + 1 < stages.length && progress >= stages[i + 1].from) i++;
+    var stage = stages[i], next = stages[i + 1];
+    if (!stage) return "";
+    var share = next ? Math.max(0, Math.min(1, (progress - stage.from) / (next.from - stage.from))) : 1;
+    return interpolate(stage.text, { percent: Math.round(share * 100) + "%" }, true);
+  }
+  var stageLine = document.getElementById("train-stage");
+  if (stageLine && stages.length) stageLine.textContent = stageText(Number(document.getElementById("train-progress").value));
+
   function follow(url, bar, message, done) {
     getJSON(url).then(function (job) {
       if (!job.state) { setTimeout(function () { window.location.reload(); }, 5000); return; }  // someone else's job
       if (bar) { bar.hidden = false; bar.value = job.progress; }
       if (message) message.textContent = job.message || job.state;
+      if (bar && stageLine && stages.length) stageLine.textContent = stageText(job.progress);
       if (job.state === "succeeded" || job.state === "failed") { done(job); return; }
       setTimeout(function () { follow(url, bar, message, done); }, 600);
     });
@@ -50,7 +70,7 @@
         }
         var credits = ex.provenance.credits.map(function (c) { return c.name; }).join(", ");
         li.appendChild(el("p", { "class": "provenance" }, interpolate(gettext("AI-generated. Learned from recordings of %(credits)s."), { credits: credits }, true)));
-        if (ex.labels.length) li.appendChild(el("p", { "class": "labels" }, gettext("Labels:") + " " + ex.labels.join(", ")));
+        if (ex.labels.length) li.appendChild(el("p", { "class": "labels" }, gettext("Labels:") + " " + ex.labels.map(function (code) { return labelNames[code] || code; }).join(", ")));
         list.appendChild(li);
       });
     });
