@@ -11,7 +11,7 @@ import redis
 from django.conf import settings
 from django.test import TransactionTestCase
 
-from tests.processes import database_url
+from tests.processes import database_url, stop
 from worker.embedded_redis import start_embedded_redis, stop_embedded_redis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,7 @@ def celery_worker(django_db_setup, redis_server):
         [sys.executable, "-m", "celery", "-A", "worker", "worker", "--beat", "-Q", "default,analysis,training", "-c", "1",
          "--without-gossip", "--without-mingle", "-l", "info", "-n", f"test-{os.getpid()}@%h",
          "--schedule", str(settings.VAR_DIR / "test-beat-schedule")],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -86,14 +86,10 @@ def celery_worker(django_db_setup, redis_server):
         if app.control.ping(timeout=1):
             break
     else:
-        proc.kill()
+        stop(proc)
         raise RuntimeError(f"the worker did not answer: {log_path.read_text()[-3000:]}")
     yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)  # the worker, its pool and its beat
     log.close()
 
 

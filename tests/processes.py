@@ -3,6 +3,7 @@ can be stopped without touching the suite's broker), a Celery worker with beat, 
 as in production, all on the test database."""
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -107,7 +108,8 @@ def start_worker(env: dict, log_path: Path, *, queues: str = "default,analysis,t
              "--without-gossip", "--without-mingle", "-l", "info", "-n", f"proc-{os.getpid()}-{free_port()}@%h"]
     if beat:
         args += ["--beat", "--schedule", str(log_path.with_suffix(".beat"))]
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+                            start_new_session=True)  # its pool and beat share its group: stop() ends them all
     probe = Celery(broker=env["REDIS_URL"])
     deadline = time.monotonic() + 90
     try:
@@ -128,17 +130,24 @@ def start_web(env: dict, log_path: Path, *, workers: int = 1, threads: int = 1) 
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
          "--threads", str(threads), "--timeout", "120"],
-        cwd=ROOT, env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+        cwd=ROOT, env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT, start_new_session=True)
     wait_for_port(port, proc=proc)
     return proc, port
 
 
 def stop(proc: subprocess.Popen | None, timeout: float = 20) -> None:
-    if proc is None or proc.poll() is not None:
+    """A polite stop (SIGTERM, as a service manager sends), then SIGKILL for whatever of the process
+    group is left: a Celery worker killed mid-task would otherwise leave its pool and beat running."""
+    if proc is None:
         return
-    proc.terminate()
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
     try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
