@@ -38,7 +38,16 @@ from .access import (
     viewer_for,
 )
 from .labels import MEMBERS_TRAINING, NO_TRAINING
-from .models import AccessRequest, Collection, Community, PreservationEvent, Proposal, Recording, RecordingLabel
+from .models import (
+    AccessRequest,
+    Collection,
+    Community,
+    IngestBatch,
+    PreservationEvent,
+    Proposal,
+    Recording,
+    RecordingLabel,
+)
 
 __all__ = [
     "Viewer", "annotation_open_with_its_recording", "annotations_visible", "communities_stewarded", "forget_viewer",
@@ -219,3 +228,12 @@ def access_requests_visible(*, user) -> QuerySet[AccessRequest]:
     if viewer.is_staff:
         return AccessRequest.objects.all()
     return AccessRequest.objects.filter(Q(requester_id=viewer.user_id) | Q(recording__community__in=viewer.steward_of))
+
+
+def ingest_batches_visible(*, user) -> QuerySet[IngestBatch]:
+    """A bulk ingest from the browser, with its manifest and files in flight: only the person who
+    sent it (its rows become recordings, under the community's rules, only when its job runs)."""
+    viewer = viewer_for(user)
+    if not viewer.authenticated:
+        return IngestBatch.objects.none()
+    return IngestBatch.objects.filter(user_id=viewer.user_id)

@@ -208,6 +208,9 @@ FILE_UPLOAD_TEMP_DIR = VAR_DIR / "uploads"
 FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(8 * 1024**3)))
 TUS_UPLOAD_DIR = VAR_DIR / "tus"
+# An upload (or a bulk ingest's batch) nobody has added to for this long is given up and removed
+# by the daily sweep (archive/services/resumable.py uploads_sweep_abandoned)
+UPLOAD_ABANDONED_AFTER_DAYS = int(os.environ.get("UPLOAD_ABANDONED_AFTER_DAYS", "14"))
 # The drop folder that manifests uploaded on the web refer to (an operator copies files here).
 INGEST_ROOT = Path(os.environ.get("INGEST_ROOT", VAR_DIR / "ingest"))
 FIXITY_INTERVAL_DAYS = int(os.environ.get("FIXITY_INTERVAL_DAYS", "30"))

@@ -123,3 +123,8 @@ def sees_details(user, rec: Recording) -> bool:
 def harvested_as_deleted(rec: Recording, was_public: bool) -> bool:
     """OAI-PMH's deleted records: withdrawn, once public, never Secret/Sacred."""
     return rec.status == "withdrawn" and was_public and "tk_secret_sacred" not in _codes(rec)
+
+
+def may_see_ingest_batch(user, batch) -> bool:
+    """A bulk ingest in flight (its manifest, its files): the person who sent it, and no one else, staff neither."""
+    return bool(getattr(user, "is_authenticated", False)) and batch.user_id == user.pk

@@ -26,3 +26,5 @@ def _schedule(sender, **kwargs):
                              name="re-check a day's share of the masters")
     sender.add_periodic_task(24 * 3600.0, sender.signature("worker.tasks.statistics_refresh"),
                              name="refresh the query planner's statistics")
+    sender.add_periodic_task(24 * 3600.0, sender.signature("worker.tasks.uploads_sweep"),
+                             name="remove uploads and ingest batches given up long ago")

@@ -1,10 +1,11 @@
 """The job kinds the workers know, each a thin call into an app's services."""
-from archive.models import Recording
+from archive.models import IngestBatch, Recording
 from archive.services.analysis import recording_analyse
 from archive.services.bulk_ingest import ingest_manifest
 from archive.services.derivatives import local_copy, recording_derive
 from archive.services.errors import ServiceError
 from archive.services.fixity import fixity_run
+from archive.services.ingest_batches import batch_ingest
 from archive.services.recordings import recording_erase_files
 
 from .registry import PermanentJobError, job_handler
@@ -53,6 +54,19 @@ def ingest(job, report):
     except ServiceError as exc:
         raise PermanentJobError(exc.message) from None
     return result.as_dict()
+
+
+@job_handler("ingest.batch")
+def ingest_batch(job, report):
+    """A manifest and its files sent from the browser (archive/services/ingest_batches.py)."""
+    batch = IngestBatch.objects.filter(pk=job.params["batch"]).first()
+    if batch is None:
+        raise PermanentJobError("the batch is gone")
+
+    def progress(done, total):
+        report(done / max(total, 1), f"{done} of {total} rows")
+
+    return batch_ingest(batch=batch, progress=progress).as_dict()
 
 
 @job_handler("recording.analyse", queue="analysis")

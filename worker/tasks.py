@@ -82,3 +82,11 @@ def search_sweep():
     from archive.search.index import search_reindex_dirty
 
     return search_reindex_dirty(limit=1000)
+
+
+@shared_task(name="worker.tasks.uploads_sweep", ignore_result=True)
+def uploads_sweep():
+    """Beat, daily: uploads and ingest batches given up long ago (archive/services/resumable.py)."""
+    from archive.services.resumable import uploads_sweep_abandoned
+
+    return uploads_sweep_abandoned()

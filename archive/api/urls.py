@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from .views.auth import TokenView
 from .views.communities import CollectionViewSet, CommunityViewSet, TraditionViewSet
 from .views.decisions import AccessRequestViewSet, ProposalViewSet
+from .views.ingest import IngestBatchDetail, IngestBatches, IngestBatchStart, IngestCheck
 from .views.languages import LanguagesView
 from .views.recordings import AnnotationDetail, RecordingViewSet
 from .views.search import SearchView
@@ -25,6 +26,10 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("search/", SearchView.as_view(), name="api-search"),
     path("languages/", LanguagesView.as_view(), name="api-languages"),
+    path("ingest/check/", IngestCheck.as_view(), name="ingest-check"),
+    path("ingest/batches/", IngestBatches.as_view(), name="ingest-batches"),
+    path("ingest/batches/<uuid:pk>/", IngestBatchDetail.as_view(), name="ingest-batch"),
+    path("ingest/batches/<uuid:pk>/start/", IngestBatchStart.as_view(), name="ingest-batch-start"),
     path("uploads/", UploadCreate.as_view(), name="tus-create"),
     path("uploads/<uuid:pk>/", UploadDetail.as_view(), name="tus-upload"),
     path("recordings/<uuid:pk>/annotations/<uuid:annotation_pk>/", annotation, name="annotation-detail"),

@@ -9,11 +9,12 @@ from .files import RecordingFile
 from .recording import Recording, RecordingLabel, RecordingPerson
 from .scores import Score
 from .search import SearchDocument
-from .uploads import Upload
+from .uploads import IngestBatch, Upload
 from .versions import CatalogueVersion
 
 __all__ = [
-    "AccessRequest", "Analysis", "Annotation", "CatalogueVersion", "Collection", "Community", "Instrument", "Label", "LabelRule",
+    "AccessRequest", "Analysis", "Annotation", "CatalogueVersion", "Collection", "Community", "IngestBatch", "Instrument",
+    "Label", "LabelRule",
     "Language", "Membership", "Narrative", "Person", "Place", "PreservationEvent", "Proposal",
     "Protocol", "ProtocolLevel", "Recording", "RecordingFile", "RecordingLabel", "RecordingPerson", "Score",
     "SearchDocument", "ShareLink", "ShareLinkUse", "Tradition", "Upload",

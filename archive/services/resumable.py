@@ -1,5 +1,6 @@
 """Resumable uploads (tus 1.0.0): create, append at an offset, finish by attaching the
-file exactly as a multipart upload would, or terminate. The file's size on disk is the
+file exactly as a multipart upload would (or, for a bulk ingest's batch, by keeping it for the
+batch's job), or terminate. The file's size on disk is the
 offset, so an upload cut at any byte resumes from the byte after the last one that arrived."""
 import base64
 import binascii
@@ -7,14 +8,17 @@ import fcntl
 import hashlib
 import os
 from contextlib import contextmanager
+from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext
 
-from ..models import Upload
+from ..models import IngestBatch, Upload
 from ..policy import is_member
 from .errors import Conflict, NotAllowed, ServiceError
-from .ingest import check_filename, recording_attach_master
+from .ingest import check_filename, recording_attach_master, sha256_of
+from .ingest_batches import batch_upload_allowed
 
 BLOCK = 1 << 20
 
@@ -44,6 +48,20 @@ def parse_metadata(header: str) -> dict:
 def upload_create(*, recording, user, length: int, metadata: dict) -> Upload:
     if not is_member(user=user, community_id=recording.community_id):
         raise NotAllowed(gettext("only members of the recording's community may add its audio"))
+    return _create(user=user, length=length, metadata=metadata, recording=recording)
+
+
+def batch_upload_create(*, batch, user, length: int, metadata: dict) -> Upload:
+    """One of the files a bulk ingest from the browser waits for (ingest_batches.py); an earlier
+    unfinished upload of the same file, whose address the browser lost, is dropped."""
+    filename = check_filename(metadata.get("filename") or "")
+    batch_upload_allowed(batch=batch, filename=filename)
+    for earlier in Upload.objects.filter(batch=batch, filename=filename):
+        upload_terminate(upload=earlier)
+    return _create(user=user, length=length, metadata=metadata, batch=batch)
+
+
+def _create(*, user, length: int, metadata: dict, **target) -> Upload:
     if length < 0:
         raise ServiceError(gettext("Upload-Length must be a non-negative integer"))
     if length == 0:
@@ -52,7 +70,7 @@ def upload_create(*, recording, user, length: int, metadata: dict) -> Upload:
         raise TooLarge(gettext("the file is larger than this archive accepts (%(limit)s bytes)")
                        % {"limit": settings.MAX_UPLOAD_BYTES})
     filename = check_filename(metadata.get("filename") or "upload")
-    upload = Upload.objects.create(recording=recording, user=user, filename=filename, length=length, metadata=metadata)
+    upload = Upload.objects.create(user=user, filename=filename, length=length, metadata=metadata, **target)
     settings.TUS_UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
     upload.path.touch()
     return upload
@@ -148,7 +166,31 @@ def upload_finish(*, upload: Upload):
     return row, job
 
 
+def batch_upload_finish(*, upload: Upload) -> str:
+    """The last byte of a batch's file arrived: it waits, checked, for the batch's ingest. Returns its sha256."""
+    sha256, _size = sha256_of(upload.path)
+    expected = (upload.metadata.get("sha256") or "").lower()
+    if expected and expected != sha256:
+        upload_terminate(upload=upload)
+        raise ChecksumMismatch(gettext("the file's sha256 is %(got)s, not the %(sent)s that was sent")
+                               % {"got": sha256, "sent": expected})
+    return sha256
+
+
 def upload_terminate(*, upload: Upload) -> None:
     for path in (upload.path, upload.path.with_suffix(".chunk")):
         path.unlink(missing_ok=True)
     Upload.objects.filter(pk=upload.pk).delete()
+
+
+def uploads_sweep_abandoned(*, older_than: timedelta | None = None) -> int:
+    """Remove uploads nobody has added to for UPLOAD_ABANDONED_AFTER_DAYS, and the batches never
+    started that they belonged to (a batch whose ingest has started is its job's to clean up).
+    Returns how many uploads went."""
+    cutoff = timezone.now() - (older_than or timedelta(days=settings.UPLOAD_ABANDONED_AFTER_DAYS))
+    gone = 0
+    for upload in Upload.objects.filter(modified__lt=cutoff).exclude(batch__job_id__isnull=False):
+        upload_terminate(upload=upload)
+        gone += 1
+    IngestBatch.objects.filter(created__lt=cutoff, job_id__isnull=True, uploads__isnull=True).delete()
+    return gone

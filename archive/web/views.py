@@ -27,6 +27,7 @@ from ..policy import (
     is_member,
     is_steward,
     may_edit_narrative,
+    member_somewhere,
     recordings_audible,
     stewards_somewhere,
     viewer_for,
@@ -245,17 +246,24 @@ def recording_upload(request, pk):
 
 @login_required
 def dashboard_ingest(request):
-    """A steward sends a CSV manifest; a worker ingests the files it names from the drop folder."""
-    if not stewards_somewhere(user=request.user):
-        raise PermissionDenied(_("only stewards may ingest manifests"))
+    """A manifest and its files from the browser (archive/static/archive/ingest.js, for members), or a
+    manifest over the files in the drop folder, which a worker ingests (for stewards)."""
+    steward = stewards_somewhere(user=request.user)
+    if not steward and not member_somewhere(user=request.user):
+        raise PermissionDenied(_("only members of a community may add its recordings"))
     if request.method == "POST":
+        if not steward:
+            raise PermissionDenied(_("only stewards may ingest manifests"))
         manifest = request.FILES.get("manifest")
         if manifest is None or not manifest.name.lower().endswith(".csv") or manifest.size > 5 * 1024 * 1024:
             messages.error(request, _("Choose a CSV manifest (at most 5 MB)."))
         else:
             job = manifest_ingest_start(upload=manifest, user=request.user)
             return redirect("job", pk=job.pk)
-    return render(request, "archive/ingest.html", {"columns": COLUMNS, "ingest_root": settings.INGEST_ROOT})
+    return render(request, "archive/ingest.html", {
+        "columns": COLUMNS, "ingest_root": settings.INGEST_ROOT, "may_use_drop_folder": steward,
+        "chunk_size": int(request.GET.get("chunk", 8 * 1024 * 1024)),
+        "retries": "none" if request.GET.get("retries") == "none" else "default"})
 
 
 @login_required

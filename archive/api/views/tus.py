@@ -1,5 +1,8 @@
 """/api/uploads/: the tus 1.0.0 resumable upload protocol (core, creation, termination,
-checksum with sha256). Metadata: recording (its id), filename, optional sha256 of the whole file."""
+checksum with sha256). Metadata: recording (its id) or batch (a bulk ingest's, /api/ingest/),
+filename, optional sha256 of the whole file."""
+import uuid
+
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext
@@ -9,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ...models import Upload
-from ...policy import recording_visible_or_none
+from ...policy import ingest_batches_visible, recording_visible_or_none
 from ...selectors import same_master_elsewhere
 from ...services import resumable
 from ...services.errors import ServiceError
@@ -65,6 +68,13 @@ class _VersionError(Exception):
     pass
 
 
+def _uuid_or_none(value: str):
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
 class UploadCreate(TusBase):
     @extend_schema(request=None, responses={201: None}, description="tus creation: Upload-Length, Upload-Metadata")
     def post(self, request):
@@ -73,10 +83,16 @@ class UploadCreate(TusBase):
         except ValueError:
             raise ServiceError(gettext("send Upload-Length as a whole number of bytes")) from None
         metadata = resumable.parse_metadata(request.headers.get("Upload-Metadata", ""))
-        recording = recording_visible_or_none(user=request.user, pk=metadata.get("recording"))
-        if recording is None:
-            raise Http404
-        upload = resumable.upload_create(recording=recording, user=request.user, length=length, metadata=metadata)
+        if metadata.get("batch"):
+            batch = ingest_batches_visible(user=request.user).filter(pk=_uuid_or_none(metadata["batch"])).first()
+            if batch is None:
+                raise Http404
+            upload = resumable.batch_upload_create(batch=batch, user=request.user, length=length, metadata=metadata)
+        else:
+            recording = recording_visible_or_none(user=request.user, pk=metadata.get("recording"))
+            if recording is None:
+                raise Http404
+            upload = resumable.upload_create(recording=recording, user=request.user, length=length, metadata=metadata)
         response = _tus(HttpResponse(status=201))
         response["Location"] = request.build_absolute_uri(f"/api/uploads/{upload.pk}/")
         response["Upload-Offset"] = "0"
@@ -114,7 +130,10 @@ class UploadDetail(TusBase):
                                              checksum=request.headers.get("Upload-Checksum"))
         response = _tus(HttpResponse(status=204))
         response["Upload-Offset"] = str(new_offset)
-        if new_offset == upload.length:
+        if new_offset == upload.length and upload.batch_id:  # it waits for its batch's ingest
+            response["Songkeeper-Sha256"] = resumable.batch_upload_finish(upload=upload)
+            response["Access-Control-Expose-Headers"] = "Upload-Offset, Songkeeper-Sha256"
+        elif new_offset == upload.length:
             row, job = resumable.upload_finish(upload=upload)
             response["Songkeeper-Sha256"] = row.sha256
             response["Songkeeper-Job"] = str(job.pk)
