@@ -1,5 +1,10 @@
-"""Loads fixtures/demo.json through the same services the API uses. Idempotent: a second run adds nothing."""
+"""Loads fixtures/demo.json through the same services the API uses. Idempotent: a second run adds nothing.
+
+Besides recordings with audio, the demo holds score-only records (``score_sets``): public-domain
+tunes from a collection music21 ships in its corpus, one record per tune with its ABC score, so
+that one tradition has enough consented material to train a style model worth hearing."""
 import json
+import re
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -13,6 +18,7 @@ from .services.communities import protocol_create
 from .services.contributions import annotation_create, narrative_create
 from .services.ingest import recording_attach_master
 from .services.recordings import recording_create, recording_withdraw
+from .services.scores import score_attach
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "demo.json"
 
@@ -65,7 +71,41 @@ def demo_load(path: Path = DEMO_FILE) -> dict:
     for r in spec["recordings"]:
         _recording(r, users, communities, traditions, collections, protocols)
         count += 1
+    for score_set in spec.get("score_sets", []):
+        count += _score_set(score_set, communities, traditions, collections)
     return {"loaded": True, "recordings": count, "users": list(users), "password": spec["password"]}
+
+
+def corpus_tunes(name: str, count: int) -> list[tuple[str, str, str]]:
+    """The first ``count`` tunes of an ABC book in music21's corpus: (number, title, ABC text)."""
+    import music21
+
+    text = (Path(music21.__file__).parent / "corpus" / name).read_text(encoding="utf-8")
+    tunes = [t for t in re.split(r"(?m)^(?=X:)", text) if t.startswith("X:")][:count]
+    out = []
+    for tune in tunes:
+        number = re.search(r"(?m)^X:\s*(\S+)", tune).group(1)
+        title = re.search(r"(?m)^T:\s*(.+?)\s*$", tune)
+        out.append((number, title.group(1) if title else f"No. {number}", tune))
+    return out
+
+
+def _score_set(spec, communities, traditions, collections) -> int:
+    """One published record per tune, its score attached, described alike (the tune's number in
+    the description)."""
+    community = communities[spec["community"]]
+    steward = Membership.objects.filter(community=community, role="steward").first().user
+    shared = {k: v for k, v in spec.items() if k not in ("corpus", "count", "description")}
+    shared.update(community=str(community.pk), tradition=str(traditions[spec["tradition"]].pk),
+                  collection=str(collections[spec["collection"]].pk))
+    tunes = corpus_tunes(spec["corpus"], spec["count"])
+    for number, title, abc in tunes:
+        body = RecordingInput(data={**shared, "title": title, "description": spec["description"].format(number=number)})
+        body.is_valid(raise_exception=True)
+        recording = recording_create(data=body.validated_data, user=steward)
+        score_attach(recording=recording, user=steward, data=abc.encode("utf-8"),
+                     name=f"{Path(spec['corpus']).stem}-{number}.abc", title=title)
+    return len(tunes)
 
 
 def _recording(r, users, communities, traditions, collections, protocols):

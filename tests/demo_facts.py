@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from archive.demo import corpus_tunes
 from archive.models import LabelRule
 
 DEMO = json.loads((Path(__file__).resolve().parent.parent / "fixtures" / "demo.json").read_text(encoding="utf-8"))
@@ -26,4 +27,7 @@ def public_titles(today: date | None = None) -> list[str]:
         if "tk_seasonal" in labels and not seasonal_open(today):
             continue
         out.append(r["title"])
+    for score_set in DEMO.get("score_sets", []):  # the score-only records, one per tune
+        if score_set["status"] == "published" and score_set["record_protocol"] == "public":
+            out += [title for _number, title, _abc in corpus_tunes(score_set["corpus"], score_set["count"])]
     return out

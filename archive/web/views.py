@@ -53,12 +53,14 @@ from ..services.proposals import proposal_decide
 from ..services.recordings import recording_update
 from ..warnings import recording_warnings
 
+HOME_RECENT = 12  # the newest recordings the home page lists
+
 
 def home(request):
     return render(request, "archive/home.html", {
         "traditions": traditions_with_counts(user=request.user).order_by("name"),
         "communities": communities_with_counts(user=request.user).order_by("name"),
-        "recent": recording_list_visible(user=request.user).order_by("-created")[:12],
+        "recent": recording_list_visible(user=request.user).order_by("-created")[:HOME_RECENT],
     })
 
 
