@@ -1,4 +1,5 @@
 """Reads of the catalogue, always starting from the one policy (archive/policy.py)."""
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .localization import localized_text
@@ -132,6 +133,8 @@ def steward_dashboard(*, user) -> dict:
         .select_related("recording", "requester"),
         "recordings": recs.select_related("community").prefetch_related("label_links__label").order_by("title"),
         "fixity_failures": RecordingFile.objects.filter(recording__in=recs, fixity_ok=False).select_related("recording"),
+        "under_replicated": files_under_replicated(RecordingFile.objects.filter(recording__in=recs)).order_by("created"),
+        "copies_configured": copies_configured(),
     }
 
 
@@ -157,3 +160,24 @@ def browse_instruments(*, user) -> list[dict]:
     rows = (visible.exclude(instruments__isnull=True).values("instruments__slug", "instruments__name")
             .annotate(n=Count("pk", distinct=True)).order_by("instruments__name"))
     return [{"slug": r["instruments__slug"], "name": r["instruments__name"], "count": r["n"]} for r in rows]
+
+
+# --- replicas (archive/services/replicas.py makes the copies) ---
+
+def replica_locations() -> list[str]:
+    return [replica["name"] for replica in settings.STORAGE_REPLICAS]
+
+
+def copies_configured() -> int:
+    """How many copies of each file the archive keeps: the primary storage and every replica."""
+    return 1 + len(settings.STORAGE_REPLICAS)
+
+
+def files_under_replicated(files: QuerySet[RecordingFile] | None = None) -> QuerySet[RecordingFile]:
+    """The files with fewer good copies than configured (none when no replica is configured)."""
+    files = RecordingFile.objects.all() if files is None else files
+    wanted = len(replica_locations())
+    if not wanted:
+        return files.none()
+    return (files.annotate(good_replicas=Count("copies", filter=Q(copies__ok=True)))
+            .filter(good_replicas__lt=wanted).select_related("recording"))

@@ -4,7 +4,7 @@ Four versions, each a counter in the one row of CatalogueVersion, moved by trigg
 transaction (archive/db_triggers.py), so a version changes exactly when a write commits:
 
 * ``catalogue``: any write to the archive's or generation's tables but uploads in flight (and
-  their ingest batches) and share-link use logs (anonymous pages, archive/page_cache.py);
+  their ingest batches), replicas' bookkeeping and share-link use logs (anonymous pages, archive/page_cache.py);
 * ``visibility``: a write to a table that access or a recording filter reads: every archive table
   but logs and texts no rule reads (kept access answers, archive/search/visible_rows.py);
 * ``search``: a write to a table the search snapshot is read from (archive/search/snapshot.py);
@@ -34,8 +34,8 @@ SCOPES = ("catalogue", "visibility", "search", "vectors")
 FAMILY = "v"
 TABLE = "archive_catalogueversion"
 
-_CATALOGUE = re.compile(r"(archive|generation)_(?!(upload|ingestbatch|sharelinkuse|catalogueversion)$)\w+")
-_VISIBILITY = re.compile(r"archive_(?!(preservationevent|upload|ingestbatch|sharelinkuse|proposal|score|narrative"
+_CATALOGUE = re.compile(r"(archive|generation)_(?!(upload|ingestbatch|filecopy|sharelinkuse|catalogueversion)$)\w+")
+_VISIBILITY = re.compile(r"archive_(?!(preservationevent|upload|ingestbatch|filecopy|sharelinkuse|proposal|score|narrative"
                          r"|searchdocument\w*|historical\w*|catalogueversion)$)\w+")
 _SEARCH = re.compile(r"archive_(searchdocument|recording\w*|analysis|annotation|tradition|community"
                      r"|place|instrument|language|label)")

@@ -3,6 +3,7 @@
 Unset variables mean the embedded default (SQLite and an embedded Redis under
 ``var/``); set ``DATABASE_URL`` / ``REDIS_URL`` to run at scale.
 """
+import json
 import os
 from pathlib import Path
 
@@ -231,6 +232,14 @@ if os.environ.get("S3_BUCKET"):
         "file_overwrite": False,
         "location": os.environ.get("S3_PREFIX", ""),
     }}
+# Replicas: every stored file is copied to each of these locations as well (archive/services/
+# replicas.py), a JSON list of Django storage settings with a name each, e.g.
+# [{"name": "second-disk", "BACKEND": "django.core.files.storage.FileSystemStorage",
+#   "OPTIONS": {"location": "/mnt/disk2/songkeeper"}},
+#  {"name": "bucket", "BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"bucket_name": "…"}}]
+STORAGE_REPLICAS = json.loads(os.environ.get("STORAGE_REPLICAS", "[]"))
+for _replica in STORAGE_REPLICAS:
+    STORAGES[f"replica:{_replica['name']}"] = {"BACKEND": _replica["BACKEND"], "OPTIONS": _replica.get("OPTIONS", {})}
 
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {

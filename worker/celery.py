@@ -28,3 +28,5 @@ def _schedule(sender, **kwargs):
                              name="refresh the query planner's statistics")
     sender.add_periodic_task(24 * 3600.0, sender.signature("worker.tasks.uploads_sweep"),
                              name="remove uploads and ingest batches given up long ago")
+    sender.add_periodic_task(24 * 3600.0, sender.signature("worker.tasks.replication_sweep"),
+                             name="make every replica copy still missing")

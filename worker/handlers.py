@@ -1,5 +1,6 @@
 """The job kinds the workers know, each a thin call into an app's services."""
 from archive.models import IngestBatch, Recording
+from archive.selectors import replica_locations
 from archive.services.analysis import recording_analyse
 from archive.services.bulk_ingest import ingest_manifest
 from archive.services.derivatives import local_copy, recording_derive
@@ -7,8 +8,10 @@ from archive.services.errors import ServiceError
 from archive.services.fixity import fixity_run
 from archive.services.ingest_batches import batch_ingest
 from archive.services.recordings import recording_erase_files
+from archive.services.replicas import replicate_missing
 
-from .registry import PermanentJobError, job_handler
+from .registry import PermanentJobError, TransientJobError, job_handler
+from .services import job_create
 
 
 @job_handler("recording.erase")
@@ -29,9 +32,25 @@ def derive_recording(job, report):
     if recording is None:
         raise PermanentJobError("the recording no longer exists")
     try:
-        return recording_derive(recording=recording, report=report)
+        result = recording_derive(recording=recording, report=report)
     except ServiceError as exc:
         raise PermanentJobError(exc.message) from None
+    if replica_locations():  # the new access copy goes to the replicas too
+        job_create(kind="preservation.replicate", target=recording)
+    return result
+
+
+@job_handler("preservation.replicate")
+def replicate(job, report):
+    """A recording's files (or, without a target, any file) copied to every replica location that
+    lacks them; retried while a location cannot take them (the daily sweep catches the rest)."""
+    recording = Recording.objects.filter(pk=job.target_id).first() if job.target_id else None
+    if job.target_id and recording is None:
+        raise PermanentJobError("the recording no longer exists")
+    result = replicate_missing(recording=recording)
+    if result["failed"]:
+        raise TransientJobError(f"{result['failed']} file(s) could not be copied yet")
+    return result
 
 
 @job_handler("preservation.fixity")

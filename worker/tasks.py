@@ -90,3 +90,17 @@ def uploads_sweep():
     from archive.services.resumable import uploads_sweep_abandoned
 
     return uploads_sweep_abandoned()
+
+
+@shared_task(name="worker.tasks.replication_sweep", ignore_result=True)
+def replication_sweep():
+    """Beat, daily: a job that makes every copy still missing (archive/services/replicas.py)."""
+    from django.db import transaction
+
+    from archive.selectors import replica_locations
+
+    from .services import job_create
+
+    if replica_locations():
+        with transaction.atomic():
+            job_create(kind="preservation.replicate", params={})

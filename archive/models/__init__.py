@@ -5,7 +5,7 @@ from .catalogue import Collection, Instrument, Language, Person, Place, Traditio
 from .community import Community, Membership
 from .contributions import Annotation, Narrative, Proposal
 from .events import PreservationEvent
-from .files import RecordingFile
+from .files import FileCopy, RecordingFile
 from .recording import Recording, RecordingLabel, RecordingPerson
 from .scores import Score
 from .search import SearchDocument
@@ -13,7 +13,8 @@ from .uploads import IngestBatch, Upload
 from .versions import CatalogueVersion
 
 __all__ = [
-    "AccessRequest", "Analysis", "Annotation", "CatalogueVersion", "Collection", "Community", "IngestBatch", "Instrument",
+    "AccessRequest", "Analysis", "Annotation", "CatalogueVersion", "Collection", "Community", "FileCopy", "IngestBatch",
+    "Instrument",
     "Label", "LabelRule",
     "Language", "Membership", "Narrative", "Person", "Place", "PreservationEvent", "Proposal",
     "Protocol", "ProtocolLevel", "Recording", "RecordingFile", "RecordingLabel", "RecordingPerson", "Score",

@@ -13,6 +13,7 @@ class PreservationEvent(models.Model):
         DERIVATION = "derivation"
         FIXITY_CHECK = "fixity check"
         REPLICATION = "replication"
+        REPAIR = "repair"
         EXPORT = "export"
         PUBLICATION = "publication"
         WITHDRAWAL = "withdrawal"

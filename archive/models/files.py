@@ -37,3 +37,24 @@ class RecordingFile(models.Model):
 
     def __str__(self):
         return f"{self.recording_id} {self.role} {self.sha256[:12]}"
+
+
+class FileCopy(models.Model):
+    """A copy of a stored file in one of the replica locations (settings.STORAGE_REPLICAS), under the
+    same name, with its own checksum and check date: the primary storage holds the file itself
+    (RecordingFile), each replica one of these."""
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    file = models.ForeignKey(RecordingFile, on_delete=models.CASCADE, related_name="copies")
+    location = models.CharField(max_length=64, help_text="the replica's name in STORAGE_REPLICAS")
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    stored_at = models.DateTimeField()
+    checked_at = models.DateTimeField()
+    ok = models.BooleanField(help_text="its sha256 and size matched those taken at ingest when last checked")
+
+    class Meta:
+        ordering = ["file", "location"]
+        constraints = [models.UniqueConstraint(fields=["file", "location"], name="one_copy_per_location")]
+
+    def __str__(self):
+        return f"{self.file_id} at {self.location} ({'ok' if self.ok else 'bad'})"

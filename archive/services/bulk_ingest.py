@@ -14,8 +14,9 @@ from rest_framework.exceptions import ValidationError
 
 from ..exports.manifest import COLUMNS, row_to_input
 from ..models import Membership, RecordingFile
+from .checksums import sha256_of
 from .errors import ServiceError
-from .ingest import recording_attach_master, sha256_of
+from .ingest import recording_attach_master
 from .recordings import recording_create
 
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext
 from ..audio.decode import readable
 from ..audio.derive import make_access_copy, make_peaks
 from ..models import PreservationEvent, Recording, RecordingFile
+from .checksums import sha256_of
 from .errors import ServiceError
 from .events import event_log
-from .ingest import sha256_of
 
 
 @contextmanager

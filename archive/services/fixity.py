@@ -1,4 +1,5 @@
-"""Fixity: re-reading stored masters and comparing their checksums with the ones taken at ingest."""
+"""Fixity: re-reading stored masters (and their copies in the replica locations) and comparing
+their checksums with the ones taken at ingest; a bad copy is mended from a good one (replicas.py)."""
 import math
 from datetime import timedelta
 
@@ -8,20 +9,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import PreservationEvent, RecordingFile
+from .checksums import stored_checksum
 from .events import event_log
-from .ingest import HASH_BLOCK
+from .replicas import copies_check, file_repair
 
 
 def sha256_stored(name: str) -> tuple[str, int]:
-    """SHA-256 and size of a stored file, read in blocks."""
-    import hashlib
-
-    digest, size = hashlib.sha256(), 0
-    with default_storage.open(name, "rb") as f:
-        while chunk := f.read(HASH_BLOCK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+    """SHA-256 and size of a file in the primary storage, read in blocks."""
+    return stored_checksum(default_storage, name)
 
 
 def file_check_fixity(*, file: RecordingFile) -> bool:
@@ -37,7 +32,8 @@ def file_check_fixity(*, file: RecordingFile) -> bool:
               outcome=PreservationEvent.Outcome.SUCCESS if ok else PreservationEvent.Outcome.FAILURE,
               detail=f"{file.role}: {detail}")
     RecordingFile.objects.filter(pk=file.pk).update(fixity_checked_at=timezone.now(), fixity_ok=ok)
-    return ok
+    copies = copies_check(file=file)  # every replica too, and whatever is bad mended from what is good
+    return file_repair(file=file, primary_ok=ok, copies=copies)
 
 
 def fixity_due(*, everything: bool = False):

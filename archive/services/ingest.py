@@ -1,7 +1,6 @@
 """Attaching an audio file to a recording: checked by decoding, hashed, stored under an
 id-based name, logged as PREMIS-style events, and handed to a worker for derivation.
 A refused file leaves nothing behind: no stored file, no row, no job."""
-import hashlib
 import unicodedata
 from pathlib import Path
 
@@ -13,10 +12,10 @@ from django.utils.translation import gettext
 from ..audio.probe import UnsupportedAudio, probe_audio
 from ..models import PreservationEvent, Recording, RecordingFile
 from ..policy import is_member
+from ..selectors import replica_locations
+from .checksums import sha256_of
 from .errors import Conflict, NotAllowed, ServiceError, StorageError
 from .events import event_log
-
-HASH_BLOCK = 1 << 20
 
 
 class _LocalFile(File):
@@ -35,15 +34,6 @@ def check_filename(name: str) -> str:
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in name):
         raise ServiceError(gettext("the file name must not contain control or invisible characters"), field="file")
     return unicodedata.normalize("NFC", name)
-
-
-def sha256_of(path: Path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as f:
-        while chunk := f.read(HASH_BLOCK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
 
 
 def recording_attach_master(*, recording: Recording, path: Path, original_name: str, user,
@@ -102,6 +92,8 @@ def recording_attach_master(*, recording: Recording, path: Path, original_name: 
                              f"{info.bit_depth or '-'} bit, {info.duration:.3f} s (decoded in full)")
             job = job_create(kind="recording.derive", target=locked, user=user)
             job.analysis_job = job_create(kind="recording.analyse", target=locked, user=user)
+            if replica_locations():  # acknowledged once the primary holds it whole; copied by a worker
+                job_create(kind="preservation.replicate", target=locked, user=user)
     except BaseException:
         if stored and default_storage.exists(stored):
             default_storage.delete(stored)

@@ -16,8 +16,9 @@ from django.utils.translation import gettext
 
 from ..models import IngestBatch, Upload
 from ..policy import is_member
+from .checksums import sha256_of
 from .errors import Conflict, NotAllowed, ServiceError
-from .ingest import check_filename, recording_attach_master, sha256_of
+from .ingest import check_filename, recording_attach_master
 from .ingest_batches import batch_upload_allowed
 
 BLOCK = 1 << 20
