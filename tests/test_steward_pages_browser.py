@@ -2,6 +2,8 @@
 the pages (with a plain-language preview of who sees and hears it, and a language picker that
 finds codes by name), edited, and withdrawn after a confirmation that says what follows; a
 member's draft and proposed change; errors beside their fields; a phone-width screen in Arabic."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -130,6 +132,13 @@ def test_the_form_fits_a_phone_in_arabic(browser, live_server, community):
     time_range = page.locator(".annotations .time bdi")
     assert time_range.get_attribute("dir") == "ltr" and time_range.text_content().startswith("12")
     assert page.locator("#citation-bibtex").evaluate("el => getComputedStyle(el).direction") == "ltr"
+    arabic = re.compile("[\u0600-\u06ff]")
+    for url in ("/dashboard/", "/dashboard/ingest/", f"/recordings/{recording.pk}/edit/",
+                f"/recordings/{recording.pk}/withdraw/", f"/recordings/{recording.pk}/upload/"):
+        page.goto(url)  # every steward page: in Arabic, right to left, within the phone's width
+        assert page.locator("html").get_attribute("dir") == "rtl", url
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, url
+        assert arabic.search(page.locator("main h1").first.inner_text()), url
     context.close()
 
 
