@@ -36,7 +36,7 @@ def test_manifest_upload_runs_as_a_job(page, celery_worker, tmp_path):
     page.click("text=Start the ingest")
     expect(page.locator("#job-state")).to_have_text("succeeded", timeout=60000)
     expect(page.locator("#job-summary")).to_have_text("1 added, 0 already present, 1 skipped with errors")
-    expect(page.locator("#job-result li")).to_have_text(["line 3: file: no file 'absent.wav' in the ingest folder"])
+    expect(page.locator("#job-errors li")).to_have_text(["line 3: file: no file 'absent.wav' in the ingest folder"])
     assert Recording.objects.get(title="Morning song").created_by == steward
     shutil.rmtree(drop)
 
@@ -73,8 +73,10 @@ def test_a_manifest_and_its_files_from_the_browser(page, celery_worker, tmp_path
     page.click("#batch-send")
     expect(page.locator("#job-state")).to_have_text("succeeded", timeout=60000)
     expect(page.locator("#job-summary")).to_have_text("1 added, 0 already present, 2 skipped with errors")
-    expect(page.locator("#job-result li")).to_have_count(2)
+    expect(page.locator("#job-errors li")).to_have_count(2)
     recording = Recording.objects.get(title="Ferry song")
+    expect(page.locator("#job-added a")).to_have_attribute("href", f"/recordings/{recording.pk}/")
+    expect(page.locator("h1")).to_have_text("Ingest of a manifest and its files")
     assert recording.created_by == steward and recording.files.get(role="master").size == one.stat().st_size
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('songkeeper-batch')).length") == 0
 

@@ -268,18 +268,42 @@ def dashboard_ingest(request):
         "retries": "none" if request.GET.get("retries") == "none" else "default"})
 
 
+# What each kind of job is, and its states, in words a reader knows (the worker names them by code)
+JOB_KINDS = {
+    "ingest.batch": gettext_lazy("Ingest of a manifest and its files"),
+    "ingest.manifest": gettext_lazy("Ingest of a manifest over the drop folder"),
+    "recording.derive": gettext_lazy("Making the access copy"),
+    "recording.analyse": gettext_lazy("Analysing the audio"),
+    "recording.erase": gettext_lazy("Erasing the files"),
+    "preservation.fixity": gettext_lazy("Checking the stored files"),
+    "preservation.replicate": gettext_lazy("Copying to the replica locations"),
+    "generation.train": gettext_lazy("Training a style model"),
+    "generation.generate": gettext_lazy("Generating study examples"),
+}
+JOB_STATES = {"queued": gettext_lazy("waiting"), "running": gettext_lazy("running"),
+              "succeeded": gettext_lazy("succeeded"), "failed": gettext_lazy("failed")}
+
+
+def _job_words(job) -> None:
+    job.kind_name = JOB_KINDS.get(job.kind, job.kind)
+    job.state_name = JOB_STATES.get(job.state, job.state)
+
+
 @login_required
 def job_detail(request, pk):
     job = jobs_visible(user=request.user).filter(pk=pk).first()
     if job is None:
         raise Http404
-    return render(request, "archive/job.html", {"job": job})
+    _job_words(job)
+    return render(request, "archive/job.html", {"job": job, "states": {k: str(v) for k, v in JOB_STATES.items()}})
 
 
 @login_required
 def dashboard(request):
     data = steward_dashboard(user=request.user)
-    data["jobs"] = jobs_visible(user=request.user).filter(state__in=["queued", "running"]).order_by("-created")[:20]
+    data["jobs"] = list(jobs_visible(user=request.user).filter(state__in=["queued", "running"]).order_by("-created")[:20])
+    for job in data["jobs"]:
+        _job_words(job)
     if not stewards_somewhere(user=request.user):
         messages.info(request, _("You are not a steward of any community."))
     return render(request, "archive/dashboard.html", data)

@@ -4,6 +4,7 @@
   var box = document.getElementById("job");
   if (!box) return;
   function text(id, value) { document.getElementById(id).textContent = value || ""; }
+  var states = JSON.parse(document.getElementById("job-states").textContent);
   function show(result) {
     var out = document.getElementById("job-result");
     out.textContent = "";
@@ -15,12 +16,25 @@
         { added: result.added, present: result.already_present, errors: result.errors.length }, true);
       out.appendChild(p);
       var list = document.createElement("ul");
+      list.id = "job-errors";
       result.errors.forEach(function (e) {
         var li = document.createElement("li");
         li.textContent = interpolate(gettext("line %(line)s: %(reason)s"), { line: e.line, reason: e.reason }, true);
         list.appendChild(li);
       });
       out.appendChild(list);
+      if (result.recordings && result.recordings.length) {  // what went in, to open and check
+        var added = document.createElement("ul");
+        added.id = "job-added";
+        result.recordings.forEach(function (id, i) {
+          var li = document.createElement("li"), link = document.createElement("a");
+          link.href = "/recordings/" + id + "/";
+          link.textContent = interpolate(gettext("Recording %(n)s added"), { n: i + 1 }, true);
+          li.appendChild(link);
+          added.appendChild(li);
+        });
+        out.appendChild(added);
+      }
     } else {
       var pre = document.createElement("pre");
       pre.textContent = JSON.stringify(result, null, 2);
@@ -32,7 +46,8 @@
       .then(function (r) { return r.json(); })
       .then(function (job) {
         document.getElementById("job-progress").value = job.progress;
-        text("job-state", job.state);
+        text("job-state", states[job.state] || job.state);
+        document.getElementById("job-state").dataset.state = job.state;
         text("job-message", job.message);
         text("job-error", job.error);
         if (job.state === "succeeded" || job.state === "failed") { show(job.result); return; }
