@@ -192,3 +192,21 @@ def test_what_the_archive_writes_itself_follows_the_language(tmp_path):
     page = client.get(f"/recordings/{recording.pk}/").content.decode()
     assert "nota final" in page and "confianza" in page and "[Grabación de audio]" in page and "(s. f.)" in page
     assert "final note" not in page and "[Audio recording]" not in page  # BibTeX keeps its English note
+
+
+@pytest.mark.django_db
+def test_a_stewards_view_of_a_record_names_its_protocols_consent_and_status_in_words():
+    from . import factories as f
+
+    steward = f.make_user("es-steward")
+    recording = f.make_recording(f.make_community(stewards=[steward]), title="Canción del puerto",
+                                 record_protocol="public", media_protocol="community", training_consent="allowed")
+    client = Client()
+    client.force_login(steward)
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    page = client.get(f"/recordings/{recording.pk}/").content.decode()
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert "Todo el mundo" in text and "Los miembros de la comunidad" in text and "permitido" in text
+    assert not re.search(r"\b(public|community|Allowed)\b", re.sub(r"<script.*?</script>", "", text, flags=re.S))
+    dashboard = re.sub(r"<[^>]+>", " ", client.get("/dashboard/").content.decode())
+    assert "publicada" in dashboard and not re.search(r"\bpublished\b", dashboard)

@@ -89,7 +89,8 @@ def test_steward_sees_protocols_on_the_recording_page(page, demo):
     sign_in(page, "youssef")
     rec = Recording.objects.get(title="نوبة رمل الماية")
     page.goto(f"/recordings/{rec.pk}/")
-    expect(page.locator(".protocol")).to_have_text(["public", "registered"])
+    expect(page.locator(".protocol")).to_have_text(["Everyone", "Anyone signed in"])  # in words, not codes
+    assert [p.get_attribute("data-level") for p in page.locator(".protocol").all()] == ["public", "registered"]
 
 
 def test_hidden_recording_page_is_not_found(page, demo, console_errors):

@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .community import Community
 
@@ -12,11 +13,11 @@ from .community import Community
 class ProtocolLevel(models.TextChoices):
     """Built-in protocols, from open to closed; CUSTOM means a community-defined Protocol."""
 
-    PUBLIC = "public"
-    REGISTERED = "registered"
-    COMMUNITY = "community"
-    CUSTOM = "custom"
-    STEWARDS = "stewards"
+    PUBLIC = "public", _("Everyone")
+    REGISTERED = "registered", _("Anyone signed in")
+    COMMUNITY = "community", _("Members of the community")
+    CUSTOM = "custom", _("The people the community's own protocol names")
+    STEWARDS = "stewards", _("The community's stewards only")
 
 
 # How strict each level is; media must be at least as strict as the record.

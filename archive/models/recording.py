@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .access import Label, Protocol, ProtocolLevel
@@ -12,13 +13,13 @@ from .community import Community
 
 class Recording(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft"
-        PUBLISHED = "published"
-        WITHDRAWN = "withdrawn"
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     class Consent(models.TextChoices):
-        ALLOWED = "allowed"
-        NOT_ALLOWED = "not_allowed"
+        ALLOWED = "allowed", _("allowed")
+        NOT_ALLOWED = "not_allowed", _("not allowed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     title = models.CharField(max_length=300)

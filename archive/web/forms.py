@@ -8,12 +8,7 @@ from ..models import Community, Label, Protocol, Recording, Tradition
 from ..models.access import ProtocolLevel
 
 ROLES = ["performer", "recordist", "collector", "composer", "translator", "transcriber", "interviewer", "speaker"]
-BUILTIN_PROTOCOLS = [
-    (ProtocolLevel.PUBLIC, _("Everyone")),
-    (ProtocolLevel.REGISTERED, _("Anyone signed in")),
-    (ProtocolLevel.COMMUNITY, _("Members of the community")),
-    (ProtocolLevel.STEWARDS, _("The community's stewards only")),
-]
+BUILTIN_PROTOCOLS = [(level.value, level.label) for level in ProtocolLevel if level != ProtocolLevel.CUSTOM]
 
 
 def people_from_text(text: str) -> list[dict]:
