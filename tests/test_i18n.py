@@ -157,10 +157,10 @@ def test_labels_protocols_and_attribution_speak_the_readers_language():
     client = Client()
     client.force_login(steward)
     english = client.get(f"/recordings/{song.pk}/").content.decode()
-    assert "Credit the valley singers." in english and "TK Attribution" in english and ": Initiated" in english
+    assert "Credit the valley singers." in english and "TK Attribution" in english and "Named in “Initiated”" in english
     client.post("/i18n/setlang/", {"language": "es", "next": "/"})
     spanish = client.get(f"/recordings/{song.pk}/").content.decode()
-    assert "Mencione a las cantoras del valle." in spanish and "TK Atribución" in spanish and ": Iniciadas" in spanish
+    assert "Mencione a las cantoras del valle." in spanish and "TK Atribución" in spanish and "«Iniciadas»" in spanish
     plain = f.make_recording(community, title="Otra", labels=["tk_non_commercial"])  # no wording of the community's
     shipped = client.get(f"/recordings/{plain.pk}/").content.decode()
     assert "CT No Comercial" in shipped and "no puede usarse con fines comerciales" in shipped
