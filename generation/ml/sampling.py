@@ -19,6 +19,15 @@ class Predictor(Protocol):
     def predict_duration(self, state) -> np.ndarray: ...
 
 
+DIFFICULTY = {  # largest leap in steps of the pitch set, shortest note in beats
+    "easy": {"max_leap": 2, "min_duration": 0.5},
+    "medium": {"max_leap": 4, "min_duration": 0.25},
+    "hard": {"max_leap": None, "min_duration": None},
+}
+DEFAULT_DIFFICULTY = "medium"
+DEFAULT_TEMPERATURE = 0.8
+
+
 class Unsatisfiable(ValueError):
     """The constraints admit no melody (say which)."""
 

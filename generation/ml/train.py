@@ -14,7 +14,7 @@ from .corpus import split_by_piece
 from .markov import MarkovConfig, MarkovModel
 from .progress import BASELINES, CHOOSING, LEARNING
 from .tokens import DURATION_ALPHABET, Note, Piece, Vocabulary, encode_piece
-from .transformer import MelodyTransformer, TransformerConfig, piece_bits, train_transformer
+from .transformer import MelodyTransformer, TransformerConfig, TransformerPredictor, piece_bits, train_transformer
 
 MIN_NOTES = 20
 
@@ -27,6 +27,8 @@ class TrainingResult:
     transformer: MelodyTransformer | None
     chosen: str
     test: list[Piece] = field(default_factory=list)
+    train: list[Piece] = field(default_factory=list)
+    held_out_predictor: object = None  # the chosen model as fit without the held-out pieces (for fidelity)
 
 
 def phrases(pieces: list[Piece]) -> list[Piece]:
@@ -142,4 +144,5 @@ def train_style_model(pieces: list[Piece], *, degrees: int, checkpoint: Path, tr
         "measure": "pitch symbol (step of the tradition's pitch set, or rest), held out",
     }
     report(CHOOSING, f"chose the {chosen} model")
-    return TrainingResult(metrics, vocab, final, net, chosen, test)
+    unseen = TransformerPredictor(net) if chosen == "transformer" else ppm.for_generation()
+    return TrainingResult(metrics, vocab, final, net, chosen, test, train, unseen)

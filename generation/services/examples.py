@@ -11,7 +11,14 @@ from django.utils.translation import gettext
 from archive.services.errors import Conflict, ServiceError
 from generation.ml import render
 from generation.ml.markov import MarkovModel
-from generation.ml.sampling import Constraints, Unsatisfiable, sample
+from generation.ml.sampling import (
+    DEFAULT_DIFFICULTY,
+    DEFAULT_TEMPERATURE,
+    DIFFICULTY,
+    Constraints,
+    Unsatisfiable,
+    sample,
+)
 from generation.ml.tokens import Note, Piece, PitchSet, Vocabulary, encode_piece
 from generation.ml.transformer import TransformerPredictor, load_transformer
 from worker.services import job_create
@@ -19,11 +26,6 @@ from worker.services import job_create
 from ..models import StudyExample, StyleModel
 from .training import VERSION
 
-DIFFICULTY = {  # largest leap in steps of the pitch set, shortest note in beats
-    "easy": {"max_leap": 2, "min_duration": 0.5},
-    "medium": {"max_leap": 4, "min_duration": 0.25},
-    "hard": {"max_leap": None, "min_duration": None},
-}
 MAX_EXAMPLES = 20
 MAX_NOTES = 256
 
@@ -36,11 +38,11 @@ class Request:
     length_notes: int = 16
     tempo: float | None = None
     range_cents: tuple[float, float] | None = None
-    difficulty: str = "medium"
+    difficulty: str = DEFAULT_DIFFICULTY
     start_degree: int | None = 0
     end_degree: int | None = 0
     seed: int = 0
-    temperature: float = 0.8
+    temperature: float = DEFAULT_TEMPERATURE
 
     @classmethod
     def from_params(cls, params: dict) -> "Request":

@@ -11,6 +11,7 @@ from archive.localization import localized_text
 from archive.models import Label, Tradition
 from archive.services.errors import ServiceError
 
+from ..ml.fidelity import FEATURES
 from ..ml.progress import STAGES
 from ..ml.train import MIN_NOTES
 from ..selectors import style_model_or_none, style_models_visible
@@ -24,6 +25,18 @@ STATUS_NAMES = {"queued": gettext_lazy("waiting to train"), "training": gettext_
                 "ready": gettext_lazy("ready"), "failed": gettext_lazy("failed"), "retired": gettext_lazy("retired")}
 METRIC_NAMES = {"unigram": gettext_lazy("Unigram baseline"), "markov_order1": gettext_lazy("Order-1 Markov"),
                 "markov": gettext_lazy("PPM (variable order)"), "transformer": gettext_lazy("Transformer")}
+# How close a model's examples come to the tradition (generation/ml/fidelity.py), for an educator
+FIDELITY_ROWS = (("ceiling", gettext_lazy("Real pieces it did not learn from, against those it did (the most to hope for)")),
+                 ("default", gettext_lazy("Its examples at the default settings")),
+                 ("unconstrained", gettext_lazy("Its examples with no difficulty limits")),
+                 ("floor", gettext_lazy("The real pieces played in 12-TET (what a rendering deaf to the tuning scores)")))
+FIDELITY_VERDICTS = {
+    "close": gettext_lazy("Its examples come as close to the tradition's pitches and intervals as its real pieces come to each other."),
+    "near": gettext_lazy("Its examples are clearly nearer the tradition than a 12-TET rendering, "
+                         "but short of its real pieces: listen critically."),
+    "far": gettext_lazy("Its examples come no closer to the tradition's pitches and intervals than a 12-TET "
+                        "rendering: it needs more, or cleaner, material."),
+}
 # What each stage of training (generation/ml/progress.py) is, in words a teacher reads
 STAGE_TEXTS = {
     "reading": gettext_lazy("Reading the notes of the recordings it may learn from…"),
@@ -60,6 +73,13 @@ def study_train(request, slug):
     return redirect("study-model", pk=model.pk)
 
 
+def _fidelity_rows(fidelity: dict | None) -> list[dict]:
+    if not fidelity:
+        return []
+    return [{"key": key, "name": name, **{feature: fidelity[key][feature]["overlap"] for feature in FEATURES}}
+            for key, name in FIDELITY_ROWS if key in fidelity]
+
+
 def study_model(request, pk):
     model = style_model_or_none(user=request.user, pk=pk)
     if model is None:
@@ -70,6 +90,8 @@ def study_model(request, pk):
     return render(request, "generation/model.html", {
         "model": model, "label_names": label_names, "status_name": STATUS_NAMES.get(model.status, model.status),
         "stages": [{"from": start, "name": name, "text": str(STAGE_TEXTS[name])} for name, start in STAGES],
+        "fidelity": _fidelity_rows(model.metrics.get("fidelity")),
+        "fidelity_verdict": FIDELITY_VERDICTS.get((model.metrics.get("fidelity") or {}).get("verdict")),
         "difficulties": [(d, DIFFICULTY_NAMES.get(d, d)) for d in DIFFICULTY_ORDER if d in DIFFICULTY],
         "metrics": [{"key": k, "name": METRIC_NAMES.get(k, k), "bits": v} for k, v in bits.items()],
         "degrees": list(enumerate(model.pitch_set)),
