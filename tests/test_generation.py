@@ -219,11 +219,16 @@ def test_the_demo_ships_a_tradition_with_enough_consented_tunes_to_learn_it(sett
     """48 public-domain double jigs (O'Neill, 1903, from music21's corpus) as score-only records:
     the study page offers them, and a model learns them well beyond the baseline (bits per note
     on held-out tunes) in the time the page promises."""
+    import json
+    from collections import Counter
+
     from django.contrib.auth import get_user_model
+    from django.core.files.storage import default_storage
     from django.core.management import call_command
     from django.test import Client
 
     from archive.models import Tradition
+    from generation.services.examples import constraints_for
 
     settings.STYLE_TRANSFORMER = None  # PPM only here; the transformer is measured in the bench
     call_command("load_demo")
@@ -239,5 +244,16 @@ def test_the_demo_ships_a_tradition_with_enough_consented_tunes_to_learn_it(sett
     bits = model.metrics["bits_per_note"]
     assert model.status == "ready" and model.metrics["pieces"] == 48
     assert bits["markov"] < bits["unigram"] - 1.0  # it learned the tunes, not just their pitch counts
+    fidelity = model.metrics["fidelity"]  # what an educator hears, at the default settings
+    assert fidelity["default"]["pitch"]["overlap"] >= 0.88 and fidelity["default"]["interval"]["overlap"] >= 0.88
+    assert fidelity["ceiling"]["interval"]["overlap"] >= 0.88 and fidelity["verdict"] == "close"
+    pieces = json.loads(default_storage.open(model.corpus_file).read())["pieces"]
+    pitched = [[n["step"] for n in p["notes"] if n["step"] is not None] for p in pieces]
+    leaps = Counter(abs(b - a) for steps in pitched for a, b in zip(steps, steps[1:], strict=False))
+    common = [leap for leap, n in leaps.items() if n / sum(leaps.values()) >= 0.05]
+    for difficulty in ("tradition", "medium"):  # the default, and medium, never forbid a common interval
+        allowed = constraints_for(model, Request(difficulty=difficulty), index=0).max_leap
+        assert allowed is not None and all(leap <= allowed for leap in common), (difficulty, common, allowed)
+    assert Request().difficulty == "tradition"
     credits = model.credits[0]
     assert credits["name"] == "O'Neill Tune Keepers" and credits["attribution"]

@@ -38,8 +38,11 @@ def test_an_educator_trains_generates_and_downloads(page, celery_worker, tmp_pat
     expect(page.locator("#train-stage")).to_contain_text(re.compile(r"Reading|Measuring|Learning|Choosing|Listening"))
     expect(page.locator("#model-status")).to_have_text("ready", timeout=180000)
     page.wait_for_load_state()  # the reloaded page's scripts have run before its form is used
-    expect(page.locator("table.metrics tr")).to_have_count(5)  # header + unigram, order 1, PPM, transformer
+    expect(page.locator("table.metrics:not(#fidelity) tr")).to_have_count(5)  # header + unigram, order 1, PPM, transformer
     expect(page.locator("table.metrics tr.chosen")).to_have_count(1)
+    expect(page.locator("#fidelity tr")).to_have_count(5)  # header + ceiling, default, unconstrained, 12-TET floor
+    expect(page.locator("#fidelity-verdict")).to_be_visible()
+    expect(page.locator("select[name=difficulty]")).to_have_value("tradition")  # adds no limit the corpus lacks
     expect(page.locator(".credits")).to_contain_text("Lake singers")
 
     page.fill("input[name=range_low]", "900")

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from rest_framework import serializers
 
+from ..ml.sampling import DEFAULT_DIFFICULTY
 from ..models import StudyExample, StyleModel
 from ..services.examples import DIFFICULTY, MAX_EXAMPLES, MAX_NOTES
 
@@ -40,7 +41,7 @@ class GenerateRequest(serializers.Serializer):
     range = serializers.ListField(child=serializers.FloatField(min_value=-4800, max_value=4800), min_length=2,
                                   max_length=2, required=False, allow_null=True, default=None,
                                   help_text="[low, high] in cents from the tonic")
-    difficulty = serializers.ChoiceField(choices=sorted(DIFFICULTY), default="medium")
+    difficulty = serializers.ChoiceField(choices=sorted(DIFFICULTY), default=DEFAULT_DIFFICULTY)
     start_degree = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=0)
     end_degree = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=0)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)

@@ -129,10 +129,11 @@ def tonic_offset_from_a440(tonic_hz: float) -> float:
 
 
 def model_fidelity(*, predictor, vocab: Vocabulary, pitch_set: PitchSet, pulse: bool, train: list[Piece],
-                   test: list[Piece], tonic_hz: float, count: int = 12, length: int = 48) -> dict:
+                   test: list[Piece], tonic_hz: float, levels: dict | None = None, count: int = 12,
+                   length: int = 48) -> dict:
     """The model's examples (``count`` of ``length`` notes, at the default settings and unconstrained)
     against the held-out pieces, beside the ceiling and the floor, and the verdict. ``predictor``
-    must not have seen ``test``."""
+    must not have seen ``test``; ``levels``: the model's difficulty levels (difficulty_levels)."""
     reference = [melody_of(p, pitch_set) for p in test]
     training = [melody_of(p, pitch_set) for p in train]
     offset = tonic_offset_from_a440(tonic_hz)
@@ -140,7 +141,7 @@ def model_fidelity(*, predictor, vocab: Vocabulary, pitch_set: PitchSet, pulse: 
            "floor": compare([rounded_to_12tet(m, offset) for m in reference], reference),
            "examples": count, "reference_pieces": len(reference)}
     for name, difficulty in (("default", DEFAULT_DIFFICULTY), ("unconstrained", "hard")):
-        level = DIFFICULTY[difficulty]
+        level = (levels or DIFFICULTY)[difficulty]
         melodies = []
         for seed in range(count):
             constraints = Constraints(length_notes=length, max_leap=level["max_leap"],

@@ -19,13 +19,40 @@ class Predictor(Protocol):
     def predict_duration(self, state) -> np.ndarray: ...
 
 
-DIFFICULTY = {  # largest leap in steps of the pitch set, shortest note in beats
-    "easy": {"max_leap": 2, "min_duration": 0.5},
+DIFFICULTY = {  # largest leap in steps of the pitch set, shortest note in beats: for models trained
+    "easy": {"max_leap": 2, "min_duration": 0.5},  # before their corpus set them (difficulty_levels)
     "medium": {"max_leap": 4, "min_duration": 0.25},
+    "tradition": {"max_leap": None, "min_duration": None},
     "hard": {"max_leap": None, "min_duration": None},
 }
-DEFAULT_DIFFICULTY = "medium"
+DEFAULT_DIFFICULTY = "tradition"  # as the tradition plays: no limit its own pieces do not show
 DEFAULT_TEMPERATURE = 0.8
+
+
+def difficulty_levels(pieces) -> dict:
+    """Difficulty in the tradition's own terms, from its pieces: *easy* keeps to the leaps of three
+    intervals in four and to notes no shorter than the median; *medium* to the leaps of 97 in a
+    hundred (so no interval that is common, 5 % or more, is ever forbidden) and notes no shorter
+    than the shortest tenth; *tradition* to the largest leap and shortest note its pieces hold;
+    *hard* sets no limit."""
+    leaps, durations = [], []
+    for piece in pieces:
+        pitched = [n for n in piece.notes if n.step is not None]
+        leaps += [abs(b.step - a.step) for a, b in zip(pitched, pitched[1:], strict=False)]
+        durations += [n.duration for n in pitched]
+    if not leaps or not durations:
+        return dict(DIFFICULTY)
+    leaps_sorted = np.sort(leaps)
+
+    def leap_at(share):
+        return max(1, int(leaps_sorted[min(len(leaps_sorted) - 1, int(np.ceil(share * len(leaps_sorted))) - 1)]))
+
+    return {
+        "easy": {"max_leap": leap_at(0.75), "min_duration": float(np.median(durations))},
+        "medium": {"max_leap": leap_at(0.97), "min_duration": float(np.percentile(durations, 10))},
+        "tradition": {"max_leap": int(max(leaps)), "min_duration": float(min(durations))},
+        "hard": {"max_leap": None, "min_duration": None},
+    }
 
 
 class Unsatisfiable(ValueError):

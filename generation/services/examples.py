@@ -80,7 +80,7 @@ def constraints_for(model: StyleModel, request: Request, *, index: int) -> Const
             raise ServiceError(gettext("the range must span at least 100 cents"), field="range")
         low = _step_at_or_above(pitch_set, lo_cents)
         high = _step_at_or_below(pitch_set, hi_cents)
-    level = DIFFICULTY[request.difficulty]
+    level = (model.metrics.get("difficulty") or DIFFICULTY).get(request.difficulty, DIFFICULTY[request.difficulty])
     return Constraints(length_notes=request.length_notes, low_step=low, high_step=high,
                        start_degree=request.start_degree, end_degree=request.end_degree,
                        max_leap=level["max_leap"], min_duration=level["min_duration"] if model.pulse else None,

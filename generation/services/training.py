@@ -22,6 +22,7 @@ from archive.services.fixity import sha256_stored
 from generation.ml import progress
 from generation.ml.corpus import scored_piece, transcribed_piece
 from generation.ml.fidelity import model_fidelity
+from generation.ml.sampling import difficulty_levels
 from generation.ml.timbre import harmonic_amplitudes_read, mean_timbre
 from generation.ml.tokens import PitchSet
 from generation.ml.train import train_style_model
@@ -175,10 +176,11 @@ def style_model_train(*, model: StyleModel, report=lambda p, m="": None) -> dict
     timbre = mean_timbre([_recording_timbre(recording, notes) for recording, notes in transcribed.items()])
     tonics = [s["tonic_hz"] for s in sources if s.get("tonic_hz")]
     tonic_hz = statistics.median(tonics) if tonics else 220.0
+    levels = difficulty_levels(pieces)
     fidelity = model_fidelity(predictor=result.held_out_predictor, vocab=result.vocab, pitch_set=pitch_set, pulse=pulse,
-                              train=result.train, test=result.test, tonic_hz=tonic_hz)
+                              train=result.train, test=result.test, tonic_hz=tonic_hz, levels=levels)
     updated = StyleModel.objects.filter(pk=model.pk, status__in=[StyleModel.Status.QUEUED, StyleModel.Status.TRAINING]).update(
-        status=StyleModel.Status.READY, metrics={**result.metrics, "fidelity": fidelity}, chosen=result.chosen,
+        status=StyleModel.Status.READY, metrics={**result.metrics, "fidelity": fidelity, "difficulty": levels}, chosen=result.chosen,
         pitch_set=list(pitch_set.cents), tonic_hz=tonic_hz, tempo_bpm=statistics.median(tempos) if tempos else None,
         pulse=pulse, timbre=timbre, corpus_file=corpus_file, checkpoint_file=checkpoint_file, trained_at=timezone.now(),
         versions={"model": VERSION, "torch": torch.__version__},

@@ -13,14 +13,16 @@ from archive.services.errors import ServiceError
 
 from ..ml.fidelity import FEATURES
 from ..ml.progress import STAGES
+from ..ml.sampling import DEFAULT_DIFFICULTY
 from ..ml.train import MIN_NOTES
 from ..selectors import style_model_or_none, style_models_visible
 from ..services.consent import trainable_recordings
 from ..services.examples import DIFFICULTY
 from ..services.training import style_model_create
 
-DIFFICULTY_ORDER = ("easy", "medium", "hard")  # as a teacher reads them, not alphabetically
-DIFFICULTY_NAMES = {"easy": gettext_lazy("easy"), "medium": gettext_lazy("medium"), "hard": gettext_lazy("hard")}
+DIFFICULTY_ORDER = ("easy", "medium", "tradition", "hard")  # as a teacher reads them, not alphabetically
+DIFFICULTY_NAMES = {"easy": gettext_lazy("easy"), "medium": gettext_lazy("medium"),
+                    "tradition": gettext_lazy("as the tradition plays"), "hard": gettext_lazy("hard")}
 STATUS_NAMES = {"queued": gettext_lazy("waiting to train"), "training": gettext_lazy("training"),
                 "ready": gettext_lazy("ready"), "failed": gettext_lazy("failed"), "retired": gettext_lazy("retired")}
 METRIC_NAMES = {"unigram": gettext_lazy("Unigram baseline"), "markov_order1": gettext_lazy("Order-1 Markov"),
@@ -93,6 +95,7 @@ def study_model(request, pk):
         "fidelity": _fidelity_rows(model.metrics.get("fidelity")),
         "fidelity_verdict": FIDELITY_VERDICTS.get((model.metrics.get("fidelity") or {}).get("verdict")),
         "difficulties": [(d, DIFFICULTY_NAMES.get(d, d)) for d in DIFFICULTY_ORDER if d in DIFFICULTY],
+        "default_difficulty": DEFAULT_DIFFICULTY,
         "metrics": [{"key": k, "name": METRIC_NAMES.get(k, k), "bits": v} for k, v in bits.items()],
         "degrees": list(enumerate(model.pitch_set)),
     })
