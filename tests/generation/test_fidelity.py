@@ -74,3 +74,5 @@ def test_the_verdict_reads_the_overlaps_against_the_ceiling_and_the_floor():
     assert verdict(at(0.92), at(0.94), at(0.70)) == "close"
     assert verdict(at(0.86), at(0.94), at(0.70)) == "near"
     assert verdict(at(0.71), at(0.94), at(0.70)) == "far"
+    assert verdict(at(0.86), at(0.94), at(1.0)) == "near"  # a 12-TET tradition: its floor is no yardstick
+    assert verdict(at(0.75), at(0.94), at(1.0)) == "far"
