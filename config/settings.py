@@ -309,4 +309,7 @@ STYLE_TRANSFORMER = None if _transformer_steps <= 0 else {
     "context": 64,
     "batch": 32,
     "checkpoint_every": max(1, _transformer_steps // 10),
+    "patience": 3,  # checkpoints without a better validation score before it stops
+    # a corpus with fewer notes trains the Markov model only (a transformer would learn it by heart)
+    "min_notes": int(os.environ.get("STYLE_TRANSFORMER_MIN_NOTES", "3000")),
 }

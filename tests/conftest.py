@@ -69,6 +69,7 @@ def celery_worker(django_db_setup, redis_server):
         "SEARCH_SWEEP_EVERY_SECONDS": "86400",
         # a transformer small enough for tests, long enough (a few seconds) to kill mid-training
         "STYLE_TRANSFORMER_STEPS": "400", "STYLE_TRANSFORMER_WIDTH": "64", "STYLE_TRANSFORMER_LAYERS": "2",
+        "STYLE_TRANSFORMER_MIN_NOTES": "0",
         "PYTHONUNBUFFERED": "1",
     }
     log_path = settings.VAR_DIR / "test-worker.log"

@@ -121,6 +121,8 @@ def train_style_model(pieces: list[Piece], *, degrees: int, checkpoint: Path, tr
     bits["markov"], duration_bits = mean_bits(ppm, enc_test)
     report(LEARNING, f"Markov model: {bits['markov']:.3f} bits per note held out")
     net = None
+    if transformer is not None and notes < transformer.min_notes:
+        transformer = None  # too small a corpus: it would only learn the pieces by heart, slowly
     if transformer is not None:
         def scaled(p, m):
             report(LEARNING + (CHOOSING - LEARNING) * p, m)
@@ -141,6 +143,7 @@ def train_style_model(pieces: list[Piece], *, degrees: int, checkpoint: Path, tr
         "markov_escape": config.escape, "chosen": chosen, "train_seconds": round(time.monotonic() - started, 2),
         "transformer_parameters": net.parameter_count() if net is not None else None,
         "transformer_resumed_from_step": getattr(net, "resumed_from_step", 0) if net is not None else None,
+        "transformer_stopped_at_step": getattr(net, "stopped_at_step", None) if net is not None else None,
         "measure": "pitch symbol (step of the tradition's pitch set, or rest), held out",
     }
     report(CHOOSING, f"chose the {chosen} model")

@@ -30,6 +30,8 @@ class TransformerConfig:
     warmup: int = 100
     checkpoint_every: int = 100
     seed: int = 0
+    patience: int = 3    # checkpoints without a better validation score before training stops (0: never)
+    min_notes: int = 0   # a corpus with fewer notes does not start a transformer (train.py)
 
 
 class MelodyTransformer(nn.Module):
@@ -103,6 +105,7 @@ def train_transformer(pieces: list[Sequence2], *, pitch_vocab: int, duration_voc
     rng = np.random.default_rng(config.seed)
     step = 0
     best: tuple[float, dict] | None = None
+    best_step = 0
     model.resumed_from_step = 0
     if checkpoint.exists():
         saved = torch.load(checkpoint, weights_only=False)
@@ -112,6 +115,7 @@ def train_transformer(pieces: list[Sequence2], *, pitch_vocab: int, duration_voc
         rng.bit_generator.state = saved["rng"]
         torch.set_rng_state(saved["torch_rng"])
         best = saved.get("best")
+        best_step = saved.get("best_step", step)
 
     def lr_at(s: int) -> float:
         if s < config.warmup:
@@ -143,13 +147,17 @@ def train_transformer(pieces: list[Sequence2], *, pitch_vocab: int, duration_voc
                 model.train()
                 if best is None or bits < best[0]:
                     best = (bits, {k: v.detach().clone() for k, v in model.state_dict().items()})
+                    best_step = step
                 message += f", validation {bits:.3f} bits per note"
             _save(checkpoint, {"model": model.state_dict(), "optimiser": optimiser.state_dict(), "step": step,
                                "rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(), "best": best,
-                               "config": asdict(config), "vocab": [pitch_vocab, duration_vocab]})
+                               "best_step": best_step, "config": asdict(config), "vocab": [pitch_vocab, duration_vocab]})
             report(step / config.steps, message)
+            if valid and config.patience and step - best_step >= config.patience * config.checkpoint_every:
+                break  # early stopping: it has stopped getting better on melodies it does not learn from
         if stop_after is not None and done_here >= stop_after:
             break
+    model.stopped_at_step = step
     if best is not None:
         model.load_state_dict(best[1])
     model.eval()

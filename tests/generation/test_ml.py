@@ -190,3 +190,19 @@ def test_the_timbre_is_measured_from_a_recording():
     notes = [{"onset": a, "duration": b - a, "hz": hz} for a, b, hz in truth.notes]
     measured = harmonic_amplitudes(audio, RATE, notes, harmonics=5)
     assert np.allclose(measured, [1.0, 0.5, 0.3, 0.15, 0.08], atol=0.06), measured  # what the melody synth plays
+
+
+def test_the_transformer_stops_when_held_out_melodies_stop_improving(tmp_path):
+    """Early stopping: on a corpus it can learn by heart, validation gets worse long before the last
+    step; training ends a few checkpoints after its best, and the best weights are the result."""
+    from generation.ml.transformer import TransformerConfig, train_transformer
+
+    rng = np.random.default_rng(3)
+    pieces = [([int(x) for x in rng.integers(0, 12, 24)], [3] * 24) for _ in range(4)]
+    valid = [([int(x) for x in rng.integers(0, 12, 24)], [3] * 24) for _ in range(2)]
+    config = TransformerConfig(d_model=32, layers=1, heads=2, ff=64, context=32, batch=8, steps=2000,
+                               checkpoint_every=20, warmup=10, patience=2)
+    model = train_transformer(pieces, pitch_vocab=13, duration_vocab=28, config=config, checkpoint=tmp_path / "t.pt",
+                              valid=valid)
+    assert model.stopped_at_step < 2000
+    assert TransformerConfig().min_notes == 0  # only the settings choose a floor (3000 notes by default)
