@@ -257,3 +257,29 @@ def test_the_demo_ships_a_tradition_with_enough_consented_tunes_to_learn_it(sett
     assert Request().difficulty == "tradition"
     credits = model.credits[0]
     assert credits["name"] == "O'Neill Tune Keepers" and credits["attribution"]
+
+
+def test_an_oral_tradition_known_only_from_recordings_is_learned_in_its_own_degrees(tmp_path, settings):
+    """The audio-only route: three sung recordings of a hicaz-like scale (vibrato, noise, a tonic of
+    their own each), analysed by the real pipeline. The model's pitch set is the true degrees within
+    10 cents with none added, and its examples' pitches come as close to unseen real pieces as those
+    come to the pieces it learned from."""
+    from tests.audio.melody import SCALES
+
+    settings.STYLE_TRANSFORMER = None
+    steward = f.make_user("oral-steward")
+    community = f.make_community(stewards=[steward])
+    tradition = f.make_tradition(community, name="Valley songs")
+    for seed in (1, 2, 3):
+        recording = f.make_recording(community, tradition, training_consent="allowed")
+        path = tmp_path / f"sung-{seed}.wav"
+        write_melody(path, seed, scale="hicaz-like", seconds=40.0, tonic_hz=180.0 + 17 * seed)
+        recording_attach_master(recording=recording, path=path, original_name=path.name, user=steward)
+        recording_analyse(recording=recording)
+    model = style_model_create(user=steward, tradition=tradition)
+    fidelity = style_model_train(model=model)["fidelity"]
+    model.refresh_from_db()
+    truth = SCALES["hicaz-like"]
+    assert len(model.pitch_set) == len(truth)  # no degree added by glides, vibrato or noise
+    assert all(abs(learned - true) <= 10 for learned, true in zip(model.pitch_set, truth, strict=True))
+    assert fidelity["default"]["pitch"]["overlap"] >= fidelity["ceiling"]["pitch"]["overlap"] - 0.05
