@@ -15,13 +15,19 @@ from tests.audio import synth
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
-def test_clover_plays_the_manifest_audio(page, tmp_path, console_errors):
-    steward = f.make_user("viewer-steward")
+def public_song(tmp_path, title: str):
+    """A public recording with a 4-second master and its access copy, and its community's steward."""
+    steward = f.make_user()
     community = f.make_community(stewards=[steward])
-    song = f.make_recording(community, title="Harbour song", record_protocol="public", media_protocol="public")
+    song = f.make_recording(community, title=title, record_protocol="public", media_protocol="public")
     recording_attach_master(recording=song, path=synth.write(tmp_path / "a.wav", seconds=4.0), original_name="a.wav",
                             user=steward)
     recording_derive(recording=song)
+    return steward, community, song
+
+
+def test_clover_plays_the_manifest_audio(page, tmp_path, console_errors):
+    _steward, community, song = public_song(tmp_path, "Harbour song")
     hidden = f.make_recording(community, title="Stewards only", record_protocol="stewards")
 
     page.goto(f"/iiif/recordings/{song.pk}/viewer")
@@ -47,12 +53,7 @@ def test_clover_plays_the_manifest_audio(page, tmp_path, console_errors):
 
 
 def test_the_viewers_annotations_tab_lists_the_recordings_annotations(page, tmp_path):
-    steward = f.make_user("viewer-annotator")
-    community = f.make_community(stewards=[steward])
-    song = f.make_recording(community, title="Net-mending song", record_protocol="public", media_protocol="public")
-    recording_attach_master(recording=song, path=synth.write(tmp_path / "a.wav", seconds=4.0), original_name="a.wav",
-                            user=steward)
-    recording_derive(recording=song)
+    steward, _community, song = public_song(tmp_path, "Net-mending song")
     Annotation.objects.create(recording=song, author=steward, start=0.5, end=1.5, body="The refrain begins")
     Annotation.objects.create(recording=song, author=steward, start=1.0, end=2.0, body="Ferry on the water",
                               layer="lyrics", language="eng")

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from archive.models import IngestBatch, Recording
 from tests import factories as f
 from tests.audio import synth
+from tests.connection_cuts import cut_patches_after
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
 
@@ -90,14 +91,7 @@ def test_a_batch_cut_off_mid_file_resumes_after_a_reload(page, celery_worker, tm
     manifest.write_text(f"file,title,tradition,community\nlong take.wav,Long take,{tradition.slug},{community.slug}\n",
                         encoding="utf-8")
     patches = []
-
-    def cut_after_three(route):
-        if route.request.method == "PATCH":
-            patches.append(route.request)
-            if len(patches) > 3:
-                route.abort("connectionreset")
-                return
-        route.continue_()
+    cut_after_three = cut_patches_after(3, patches)
 
     page.goto("/login/")
     page.fill("#id_username", "resuming-keeper")

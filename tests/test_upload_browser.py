@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from archive.models import RecordingFile
 from tests import factories as f
 from tests.audio import synth
+from tests.connection_cuts import cut_patches_after
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -45,14 +46,7 @@ def test_an_interrupted_upload_resumes_after_reload(member_page, console_errors)
     path = synth.write(tmp / "long take.wav", seconds=12.0, channels=2)  # about 2 MB
     data = path.read_bytes()
     patches = []
-
-    def cut_after_three(route):
-        if route.request.method == "PATCH":
-            patches.append(route.request)
-            if len(patches) > 3:
-                route.abort("connectionreset")
-                return
-        route.continue_()
+    cut_after_three = cut_patches_after(3, patches)
 
     page.route("**/api/uploads/**", cut_after_three)
     page.goto(f"/recordings/{recording.pk}/upload/?chunk=131072&retries=none")
