@@ -105,3 +105,43 @@ def test_the_same_file_as_another_recordings_audio_is_pointed_out(member_page):
         expect(page.locator("#upload-status")).to_contain_text("Stored. SHA-256", timeout=20000)
     expect(page.locator("#same-as")).to_contain_text("The same file is already the audio of another recording")
     assert page.locator("#same-as a").get_attribute("href") == f"/recordings/{recording.pk}/"
+
+
+def test_audio_a_score_and_a_transcript_go_together_each_with_its_progress(member_page, console_errors):
+    page, recording, tmp = member_page
+    audio = synth.write(tmp / "take.wav", seconds=2.0)
+    score = tmp / "tune.abc"
+    score.write_text("X:1\nT:Harvest tune\nM:4/4\nL:1/4\nK:D\nDEFG|A2F2|GFED|D4|]\n", encoding="utf-8")
+    lyrics = tmp / "lyrics.vtt"
+    lyrics.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nFirst line\n\n00:01.000 --> 00:02.000\nSecond line\n",
+                      encoding="utf-8")
+    notes = tmp / "notes.txt"
+    notes.write_text("field notes", encoding="utf-8")
+    page.goto(f"/recordings/{recording.pk}/upload/")
+    page.evaluate("""() => {  // a drop of one file on the zone fills the chooser, as a drag from the desktop does
+        const data = new DataTransfer();
+        data.items.add(new File(["X:1"], "dropped.abc"));
+        document.getElementById("upload-drop").dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true}));
+    }""")
+    assert page.evaluate("document.getElementById('id_file').files[0].name") == "dropped.abc"
+    page.set_input_files("#id_file", [str(audio), str(score), str(lyrics), str(notes)])
+    page.click("button:has-text('Upload')")
+    expect(page.locator("#upload-status")).to_contain_text("Stored. SHA-256", timeout=20000)
+    files = page.locator("#other-files li")
+    expect(files).to_have_count(3)
+    expect(files.nth(0).locator(".verdict")).to_have_text("score attached", timeout=20000)
+    expect(files.nth(1).locator(".verdict")).to_have_text("2 annotations added")
+    expect(files.nth(2).locator(".verdict")).to_contain_text("not sent")
+    expect(page.locator("#after-upload")).to_be_visible()
+    assert recording.scores.count() == 1 and recording.files.filter(role="master").exists()
+    assert sorted(recording.annotations.values_list("body", flat=True)) == ["First line", "Second line"]
+
+
+def test_two_audio_files_are_refused_before_anything_is_sent(member_page):
+    page, recording, tmp = member_page
+    first, second = synth.write(tmp / "a.wav", seconds=1.0), synth.write(tmp / "b.wav", seconds=1.0)
+    page.goto(f"/recordings/{recording.pk}/upload/")
+    page.set_input_files("#id_file", [str(first), str(second)])
+    page.click("button:has-text('Upload')")
+    expect(page.locator("#upload-status")).to_have_text("Choose one audio file: a recording keeps one preservation master.")
+    assert not RecordingFile.objects.filter(recording=recording).exists()
