@@ -111,8 +111,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # pgvector's HNSW scans go on past filtered-out rows in distance order (similar recordings skip
     # what the caller may not see, archive/search/similar_pgvector.py). Set when the connection
-    # opens; a placeholder, harmless where pgvector is not installed.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c hnsw.iterative_scan=strict_order"
+    # opens; a placeholder, harmless where pgvector is not installed. A candidate list of 100 rather
+    # than pgvector's 40: with many deleted or rolled-back vectors still in the graph, 40 was seen
+    # to miss the true nearest neighbours (tests/test_search.py after a suite's worth of analyses).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c hnsw.iterative_scan=strict_order -c hnsw.ef_search=100"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
