@@ -19,6 +19,7 @@ those two and on archive/labels.py's label table, so nothing else decides:
 * stewardship: deciding proposals and access requests, curating, naming custodians
   (``is_steward``, ``may_add_tradition``, ``may_change_tradition``).
 """
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .access import (
@@ -237,3 +238,11 @@ def ingest_batches_visible(*, user) -> QuerySet[IngestBatch]:
     if not viewer.authenticated:
         return IngestBatch.objects.none()
     return IngestBatch.objects.filter(user_id=viewer.user_id)
+
+
+def ingest_batch_or_none(*, user, pk) -> IngestBatch | None:
+    """The batch if it is this user's; None for another's, a missing one, or what is not an id."""
+    try:
+        return ingest_batches_visible(user=user).filter(pk=pk).first()
+    except (ValueError, TypeError, ValidationError):
+        return None

@@ -12,3 +12,13 @@ def cut_patches_after(count: int, seen: list):
                 return
         route.continue_()
     return handle
+
+
+def note_patch_offsets(offsets: list):
+    """A Playwright route handler that lets every request through, noting the Upload-Offset each
+    tus PATCH starts from (where a resumed upload went on)."""
+    def handle(route):
+        if route.request.method == "PATCH":
+            offsets.append(int(route.request.headers["upload-offset"]))
+        route.continue_()
+    return handle

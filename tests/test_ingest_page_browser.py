@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from archive.models import IngestBatch, Recording
 from tests import factories as f
 from tests.audio import synth
-from tests.connection_cuts import cut_patches_after
+from tests.connection_cuts import cut_patches_after, note_patch_offsets
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
 
@@ -108,8 +108,7 @@ def test_a_batch_cut_off_mid_file_resumes_after_a_reload(page, celery_worker, tm
     assert console_errors == ["console: Failed to load resource: net::ERR_CONNECTION_RESET"]  # the cut we made
     console_errors.clear()
     offsets = []
-    page.route("**/api/uploads/**", lambda route: (offsets.append(int(route.request.headers["upload-offset"]))
-                                                   if route.request.method == "PATCH" else None, route.continue_()))
+    page.route("**/api/uploads/**", note_patch_offsets(offsets))
     page.reload()
     page.set_input_files("#id_batch_files", [str(manifest), str(long_take)])
     page.click("#batch-check")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from archive.models import RecordingFile
 from tests import factories as f
 from tests.audio import synth
-from tests.connection_cuts import cut_patches_after
+from tests.connection_cuts import cut_patches_after, note_patch_offsets
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -58,13 +58,7 @@ def test_an_interrupted_upload_resumes_after_reload(member_page, console_errors)
     assert console_errors == ["console: Failed to load resource: net::ERR_CONNECTION_RESET"]  # the cut we made
     console_errors.clear()
     resumed_offsets = []
-
-    def record(route):
-        if route.request.method == "PATCH":
-            resumed_offsets.append(int(route.request.headers["upload-offset"]))
-        route.continue_()
-
-    page.route("**/api/uploads/**", record)
+    page.route("**/api/uploads/**", note_patch_offsets(resumed_offsets))
     page.reload()
     page.set_input_files("#id_file", str(path))
     page.click("button:has-text('Upload')")

@@ -58,18 +58,20 @@ def fixity(job, report):
     return fixity_run(everything=bool(job.params.get("all")), spread=bool(job.params.get("spread")))
 
 
+def _rows_progress(report):
+    """An ingest's progress by rows, as its job reports it."""
+    return lambda done, total: report(done / max(total, 1), f"{done} of {total} rows")
+
+
 @job_handler("ingest.manifest")
 def ingest(job, report):
     """A manifest uploaded on the web, over the files in INGEST_ROOT, on behalf of the steward who sent it."""
     from django.conf import settings
 
-    def progress(done, total):
-        report(done / max(total, 1), f"{done} of {total} rows")
-
     try:
         with local_copy(job.params["manifest"]) as manifest:
             result = ingest_manifest(directory=settings.INGEST_ROOT, manifest=manifest, user=job.created_by,
-                                     progress=progress)
+                                     progress=_rows_progress(report))
     except ServiceError as exc:
         raise PermanentJobError(exc.message) from None
     return result.as_dict()
@@ -81,11 +83,7 @@ def ingest_batch(job, report):
     batch = IngestBatch.objects.filter(pk=job.params["batch"]).first()
     if batch is None:
         raise PermanentJobError("the batch is gone")
-
-    def progress(done, total):
-        report(done / max(total, 1), f"{done} of {total} rows")
-
-    return batch_ingest(batch=batch, progress=progress).as_dict()
+    return batch_ingest(batch=batch, progress=_rows_progress(report)).as_dict()
 
 
 @job_handler("recording.analyse", queue="analysis")

@@ -13,7 +13,7 @@ from ..audio.probe import UnsupportedAudio, probe_audio
 from ..models import PreservationEvent, Recording, RecordingFile
 from ..policy import is_member
 from ..selectors import replica_locations
-from .checksums import sha256_of
+from .checksums import sha256_mismatch, sha256_of
 from .errors import Conflict, NotAllowed, ServiceError, StorageError
 from .events import event_log
 
@@ -50,9 +50,9 @@ def recording_attach_master(*, recording: Recording, path: Path, original_name: 
     name = check_filename(original_name)
     if sha256 is None or size is None:
         sha256, size = sha256_of(path)
-    if expected_sha256 and expected_sha256.strip().lower() != sha256:
-        raise ServiceError(gettext("the file's sha256 is %(got)s, not the %(sent)s that was sent")
-                           % {"got": sha256, "sent": expected_sha256.strip().lower()}, field="sha256")
+    mismatch = sha256_mismatch(sha256, expected_sha256)
+    if mismatch:
+        raise ServiceError(mismatch, field="sha256")
     try:
         info = probe_audio(path)
     except UnsupportedAudio as exc:  # said with the file's own name, never where the server keeps it

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from ..models import IngestBatch, Upload
 from ..policy import is_member
-from .checksums import sha256_of
+from .checksums import sha256_mismatch, sha256_of
 from .errors import Conflict, NotAllowed, ServiceError
 from .ingest import check_filename, recording_attach_master
 from .ingest_batches import batch_upload_allowed
@@ -170,11 +170,10 @@ def upload_finish(*, upload: Upload):
 def batch_upload_finish(*, upload: Upload) -> str:
     """The last byte of a batch's file arrived: it waits, checked, for the batch's ingest. Returns its sha256."""
     sha256, _size = sha256_of(upload.path)
-    expected = (upload.metadata.get("sha256") or "").lower()
-    if expected and expected != sha256:
+    mismatch = sha256_mismatch(sha256, upload.metadata.get("sha256"))
+    if mismatch:
         upload_terminate(upload=upload)
-        raise ChecksumMismatch(gettext("the file's sha256 is %(got)s, not the %(sent)s that was sent")
-                               % {"got": sha256, "sent": expected})
+        raise ChecksumMismatch(mismatch)
     return sha256
 
 

@@ -232,6 +232,12 @@ def recording_request_access(request, pk):
     return redirect("recording", pk=recording.pk)
 
 
+def _tus_settings(request) -> dict:
+    """The resumable uploads' piece size and retries (a test asks for small pieces and no retries)."""
+    return {"chunk_size": int(request.GET.get("chunk", 8 * 1024 * 1024)),
+            "retries": "none" if request.GET.get("retries") == "none" else "default"}
+
+
 @login_required
 def recording_upload(request, pk):
     """The resumable upload page (tus-js-client), for members of the recording's community."""
@@ -240,9 +246,7 @@ def recording_upload(request, pk):
         raise PermissionDenied(_("only members of the recording's community may add its audio"))
     return render(request, "archive/upload.html", {
         "recording": recording,
-        "master": recording.files.filter(role="master").first(),
-        "chunk_size": int(request.GET.get("chunk", 8 * 1024 * 1024)),
-        "retries": "none" if request.GET.get("retries") == "none" else "default",
+        "master": recording.files.filter(role="master").first(), **_tus_settings(request),
     })
 
 
@@ -264,8 +268,7 @@ def dashboard_ingest(request):
             return redirect("job", pk=job.pk)
     return render(request, "archive/ingest.html", {
         "columns": COLUMNS, "ingest_root": settings.INGEST_ROOT, "may_use_drop_folder": steward,
-        "chunk_size": int(request.GET.get("chunk", 8 * 1024 * 1024)),
-        "retries": "none" if request.GET.get("retries") == "none" else "default"})
+        **_tus_settings(request)})
 
 
 # What each kind of job is, and its states, in words a reader knows (the worker names them by code)

@@ -14,7 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ...policy import ingest_batches_visible, member_somewhere
+from ...policy import ingest_batch_or_none, member_somewhere
 from ...services import ingest_batches
 from ...services.errors import NotAllowed, ServiceError
 
@@ -39,7 +39,7 @@ def _summary(rows: list[dict]) -> dict:
 
 
 def _batch(request, pk):
-    batch = ingest_batches_visible(user=request.user).filter(pk=pk).first()
+    batch = ingest_batch_or_none(user=request.user, pk=pk)
     if batch is None:
         raise Http404
     return batch

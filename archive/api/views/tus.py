@@ -1,8 +1,6 @@
 """/api/uploads/: the tus 1.0.0 resumable upload protocol (core, creation, termination,
 checksum with sha256). Metadata: recording (its id) or batch (a bulk ingest's, /api/ingest/),
 filename, optional sha256 of the whole file."""
-import uuid
-
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext
@@ -12,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ...models import Upload
-from ...policy import ingest_batches_visible, recording_visible_or_none
+from ...policy import ingest_batch_or_none, recording_visible_or_none
 from ...selectors import same_master_elsewhere
 from ...services import resumable
 from ...services.errors import ServiceError
@@ -68,13 +66,6 @@ class _VersionError(Exception):
     pass
 
 
-def _uuid_or_none(value: str):
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
 class UploadCreate(TusBase):
     @extend_schema(request=None, responses={201: None}, description="tus creation: Upload-Length, Upload-Metadata")
     def post(self, request):
@@ -84,7 +75,7 @@ class UploadCreate(TusBase):
             raise ServiceError(gettext("send Upload-Length as a whole number of bytes")) from None
         metadata = resumable.parse_metadata(request.headers.get("Upload-Metadata", ""))
         if metadata.get("batch"):
-            batch = ingest_batches_visible(user=request.user).filter(pk=_uuid_or_none(metadata["batch"])).first()
+            batch = ingest_batch_or_none(user=request.user, pk=metadata["batch"])
             if batch is None:
                 raise Http404
             upload = resumable.batch_upload_create(batch=batch, user=request.user, length=length, metadata=metadata)
