@@ -15,11 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SYMBTR = ROOT.parent / "shared" / "data" / "makam" / "symbtr" / "SymbTr_txt_all_2200.tar.gz"
 sys.path.insert(0, str(ROOT))
 
+from bench.oral import oral_row  # noqa: E402
 from generation.ml.corpus import music21_pieces, split_by_piece, symbtr_pieces  # noqa: E402
 from generation.ml.fidelity import model_fidelity  # noqa: E402
 from generation.ml.markov import MarkovModel  # noqa: E402
 from generation.ml.metrics import compare, piece_divergence  # noqa: E402
-from generation.ml.sampling import Constraints, difficulty_levels, sample  # noqa: E402
+from generation.ml.sampling import Constraints, difficulty_levels, sample, tradition_ends  # noqa: E402
 from generation.ml.tokens import Note, Piece, PitchSet, Vocabulary, encode_piece  # noqa: E402
 from generation.ml.train import train_style_model  # noqa: E402
 from generation.ml.transformer import TransformerConfig, TransformerPredictor  # noqa: E402
@@ -117,7 +118,7 @@ def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, trans
     # beside real-vs-real (ceiling) and the held-out pieces in 12-TET (floor), as the model page shows it
     fidelity = model_fidelity(predictor=result.held_out_predictor, vocab=vocab, pitch_set=PitchSet.equal(degrees),
                               pulse=True, train=result.train, test=result.test, tonic_hz=440.0,
-                              levels=difficulty_levels(pieces))
+                              levels=difficulty_levels(pieces), ends=tradition_ends(pieces))
     return {"corpus": name, "fidelity": fidelity, "measure": measure, "pieces": len(pieces), "notes": result.metrics["notes"], **bits,
             "chosen": result.chosen, "beats_unigram_by": round(bits["unigram"] - bits[result.chosen], 3),
             "train_seconds": round(train_seconds, 1), "generate_seconds_per_example": round(float(np.mean(seconds)), 3),
@@ -148,7 +149,8 @@ def run() -> dict:
         makam = _relative(symbtr_pieces(SYMBTR, makams=["hicaz", "rast", "ussak"], limit=240))
         rows.append(corpus_row("SymbTr hicaz/rast/uşşak (Turkish makam)", makam, 53,
                                "Holdrian commas (53 to the octave) from the final", transformer))
-    return {"corpora": rows, "kinder_10_fold": kinder_cross_validation()}
+    oral = oral_row("hicaz", count=int(os.environ.get("BENCH_SUNG_PIECES", "60"))) if SYMBTR.exists() else None
+    return {"corpora": rows, "oral": oral, "kinder_10_fold": kinder_cross_validation()}
 
 
 def print_rows(result: dict) -> None:
@@ -167,13 +169,19 @@ def print_rows(result: dict) -> None:
     print("\nstyle fidelity, overlap of histograms in cents with held-out real pieces (pitch / interval; "
           "target at the defaults: both >= 0.88, above the floor)")
     print(f"{'corpus':<42} {'ceiling':>13} {'defaults':>13} {'unconstrained':>14} {'12-TET floor':>13} verdict")
-    for r in result["corpora"]:
+    for r in result["corpora"] + ([result["oral"]] if result.get("oral") else []):
         f = r["fidelity"]
         cell = {k: f"{f[k]['pitch']['overlap']:.2f} / {f[k]['interval']['overlap']:.2f}"
                 for k in ("ceiling", "default", "unconstrained", "floor")}
         print(f"{r['corpus']:<42} {cell['ceiling']:>13} {cell['default']:>13} {cell['unconstrained']:>14} "
               f"{cell['floor']:>13} {f['verdict']}")
-    for r in result["corpora"]:
+    oral = result.get("oral")
+    if oral:
+        print(f"  audio only: learned pitch set {oral['learned_pitch_set']} (the truth dwells on {oral['true_degrees']}); "
+              f"tonic within 20 cents for {oral['tonic_within_20_cents']:.0%}; {oral['tonics_turned']} tonic(s) turned; "
+              f"{oral['notes']} notes transcribed of {oral['sung_notes']} sung; {oral['audio_seconds'] / 60:.0f} min of audio "
+              f"sung and analysed in {oral['synthesis_and_analysis_seconds']} s; chose {oral['chosen']}")
+    for r in result["corpora"] + ([oral] if oral else []):
         missed = [k for k, ok in r["targets"].items() if not ok]
         print(f"  {r['corpus']}: targets {'all met' if not missed else 'missed: ' + ', '.join(missed)}")
 

@@ -42,8 +42,12 @@ class GenerateRequest(serializers.Serializer):
                                   max_length=2, required=False, allow_null=True, default=None,
                                   help_text="[low, high] in cents from the tonic")
     difficulty = serializers.ChoiceField(choices=sorted(DIFFICULTY), default=DEFAULT_DIFFICULTY)
-    start_degree = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=0)
-    end_degree = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=0)
+    start_degree = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True,
+        help_text="degree of the pitch set to start on; null: any; absent: as the tradition's pieces begin")
+    end_degree = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True,
+        help_text="degree to end on; null: any; absent: as the tradition's pieces end (the tonic where most do)")
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
     temperature = serializers.FloatField(min_value=0.05, max_value=5.0, default=0.8)
 

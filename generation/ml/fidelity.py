@@ -14,7 +14,15 @@ import math
 
 import numpy as np
 
-from .sampling import DEFAULT_DIFFICULTY, DEFAULT_TEMPERATURE, DIFFICULTY, Constraints, Unsatisfiable, sample
+from .sampling import (
+    DEFAULT_DIFFICULTY,
+    DEFAULT_TEMPERATURE,
+    DIFFICULTY,
+    TRADITION_ENDS,
+    Constraints,
+    Unsatisfiable,
+    sample,
+)
 from .tokens import DURATION_BINS, Piece, PitchSet, Vocabulary, duration_bin
 
 PITCH_BIN = 10          # cents
@@ -130,31 +138,61 @@ def tonic_offset_from_a440(tonic_hz: float) -> float:
     return 1200.0 * math.log2(tonic_hz / 440.0) if tonic_hz and tonic_hz > 0 else 0.0
 
 
+def example_melodies(*, predictor, vocab: Vocabulary, pitch_set: PitchSet, pulse: bool, level: dict,
+                     ends: dict | None = None, count: int = 48, length: int = 48) -> list[Melody]:
+    """``count`` examples of ``length`` notes at one difficulty level and the model's default
+    start and end (``ends``: tradition_ends), as heard (cents above the tonic)."""
+    ends = ends or TRADITION_ENDS
+    melodies = []
+    for seed in range(count):
+        constraints = Constraints(length_notes=length, max_leap=level["max_leap"],
+                                  start_degree=ends["start_degree"], end_degree=ends["end_degree"],
+                                  min_duration=level["min_duration"] if pulse else None,
+                                  temperature=DEFAULT_TEMPERATURE, seed=seed)
+        try:
+            notes = sample(predictor, vocab, pitch_set.size, constraints)
+        except Unsatisfiable:
+            continue
+        melodies.append(melody_of(Piece(notes, meta={"tonic_step": 0}), pitch_set))
+    return melodies
+
+
+def example_score(fidelity: dict) -> float:
+    """One number for choosing between models: the mean of pitch and interval overlap at the defaults."""
+    return (fidelity["pitch"]["overlap"] + fidelity["interval"]["overlap"]) / 2
+
+
+def judge(*, pitch_set: PitchSet, pulse: bool, level: dict, ends: dict | None, count: int = 32):
+    """A judge for train_style_model: a model's examples at the default settings against held-out pieces."""
+    def score(predictor, vocab: Vocabulary, test: list[Piece]) -> float:
+        reference = [melody_of(p, pitch_set) for p in test]
+        melodies = example_melodies(predictor=predictor, vocab=vocab, pitch_set=pitch_set, pulse=pulse, level=level,
+                                    ends=ends, count=count)
+        return example_score(compare(melodies, reference)) if melodies and reference else 0.0
+    return score
+
+
 def model_fidelity(*, predictor, vocab: Vocabulary, pitch_set: PitchSet, pulse: bool, train: list[Piece],
-                   test: list[Piece], tonic_hz: float, levels: dict | None = None, count: int = 48,
-                   length: int = 48) -> dict:
+                   test: list[Piece], tonic_hz: float, levels: dict | None = None, ends: dict | None = None,
+                   count: int = 48, length: int = 48, reference: list[Melody] | None = None,
+                   training: list[Melody] | None = None, reference_tonics_hz: list[float] | None = None) -> dict:
     """The model's examples (``count`` of ``length`` notes, at the default settings and unconstrained;
     fewer than about 40 and the histograms measure their own sampling noise)
     against the held-out pieces, beside the ceiling and the floor, and the verdict. ``predictor``
-    must not have seen ``test``; ``levels``: the model's difficulty levels (difficulty_levels)."""
-    reference = [melody_of(p, pitch_set) for p in test]
-    training = [melody_of(p, pitch_set) for p in train]
-    offset = tonic_offset_from_a440(tonic_hz)
+    must not have seen ``test``; ``levels``: the model's difficulty levels (difficulty_levels).
+    ``reference`` and ``training``, where the truth is known better than the model's own pieces
+    say (audio whose notation is known), replace the held-out and training pieces as heard;
+    ``reference_tonics_hz``, each reference piece's own tonic, places it on the 12-TET grid for the floor."""
+    reference = reference if reference is not None else [melody_of(p, pitch_set) for p in test]
+    training = training if training is not None else [melody_of(p, pitch_set) for p in train]
+    tonics = reference_tonics_hz or [tonic_hz] * len(reference)
     out = {"ceiling": compare(training, reference),
-           "floor": compare([rounded_to_12tet(m, offset) for m in reference], reference),
+           "floor": compare([rounded_to_12tet(m, tonic_offset_from_a440(t)) for m, t in zip(reference, tonics, strict=True)],
+                            reference),
            "examples": count, "reference_pieces": len(reference)}
     for name, difficulty in (("default", DEFAULT_DIFFICULTY), ("unconstrained", "hard")):
-        level = (levels or DIFFICULTY)[difficulty]
-        melodies = []
-        for seed in range(count):
-            constraints = Constraints(length_notes=length, max_leap=level["max_leap"],
-                                      min_duration=level["min_duration"] if pulse else None,
-                                      temperature=DEFAULT_TEMPERATURE, seed=seed)
-            try:
-                notes = sample(predictor, vocab, pitch_set.size, constraints)
-            except Unsatisfiable:
-                continue
-            melodies.append(melody_of(Piece(notes, meta={"tonic_step": 0}), pitch_set))
+        melodies = example_melodies(predictor=predictor, vocab=vocab, pitch_set=pitch_set, pulse=pulse,
+                                    level=(levels or DIFFICULTY)[difficulty], ends=ends, count=count, length=length)
         out[name] = compare(melodies, reference)
     out["verdict"] = verdict(out["default"], out["ceiling"], out["floor"])
     return out

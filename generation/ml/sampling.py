@@ -55,6 +55,23 @@ def difficulty_levels(pieces) -> dict:
     }
 
 
+TRADITION_ENDS = {"start_degree": None, "end_degree": 0}  # for models trained before their corpus set them
+
+
+def tradition_ends(pieces, share: float = 0.5) -> dict:
+    """Where examples begin and end by default, from the tradition's pieces: the start is left to
+    the model (it learned how pieces open); the end is the tonic only where at least ``share`` of
+    the pieces end on it (a makam's karar, most folk songs), else it too is free."""
+    finals = []
+    for piece in pieces:
+        pitched = [n.step for n in piece.notes if n.step is not None]
+        degrees = piece.meta.get("degrees")
+        if pitched and degrees:
+            finals.append((pitched[-1] - piece.meta.get("tonic_step", 0)) % degrees == 0)
+    on_tonic = sum(finals) / len(finals) if finals else 1.0
+    return {"start_degree": None, "end_degree": 0 if on_tonic >= share else None, "ends_on_tonic": round(on_tonic, 3)}
+
+
 class Unsatisfiable(ValueError):
     """The constraints admit no melody (say which)."""
 

@@ -15,6 +15,7 @@ from generation.ml.sampling import (
     DEFAULT_DIFFICULTY,
     DEFAULT_TEMPERATURE,
     DIFFICULTY,
+    TRADITION_ENDS,
     Constraints,
     Unsatisfiable,
     sample,
@@ -27,6 +28,7 @@ from ..models import StudyExample, StyleModel
 from .training import VERSION
 
 MAX_EXAMPLES = 20
+AS_TRADITION = "tradition"  # a start or end degree not asked for: where the tradition's pieces begin and end
 MAX_NOTES = 256
 
 
@@ -39,8 +41,8 @@ class Request:
     tempo: float | None = None
     range_cents: tuple[float, float] | None = None
     difficulty: str = DEFAULT_DIFFICULTY
-    start_degree: int | None = 0
-    end_degree: int | None = 0
+    start_degree: int | str | None = AS_TRADITION  # None: any degree
+    end_degree: int | str | None = AS_TRADITION
     seed: int = 0
     temperature: float = DEFAULT_TEMPERATURE
 
@@ -49,8 +51,8 @@ class Request:
         """The inverse of ``as_dict``: a job's params, or the API's validated body (same names)."""
         return cls(count=params["count"], length_notes=params["length_notes"], tempo=params.get("tempo"),
                    range_cents=tuple(params["range"]) if params.get("range") else None,
-                   difficulty=params["difficulty"], start_degree=params.get("start_degree"),
-                   end_degree=params.get("end_degree"), seed=params["seed"], temperature=params["temperature"])
+                   difficulty=params["difficulty"], start_degree=params.get("start_degree", AS_TRADITION),
+                   end_degree=params.get("end_degree", AS_TRADITION), seed=params["seed"], temperature=params["temperature"])
 
     def as_dict(self) -> dict:
         return {"count": self.count, "length_notes": self.length_notes, "tempo": self.tempo,
@@ -70,7 +72,10 @@ def generation_start(*, model: StyleModel, user, request: Request):
 def constraints_for(model: StyleModel, request: Request, *, index: int) -> Constraints:
     pitch_set = PitchSet(tuple(model.pitch_set))
     size = pitch_set.size
-    for name, degree in (("start_degree", request.start_degree), ("end_degree", request.end_degree)):
+    ends = model_ends(model)
+    start, end = (ends[name] if asked == AS_TRADITION else asked
+                  for name, asked in (("start_degree", request.start_degree), ("end_degree", request.end_degree)))
+    for name, degree in (("start_degree", start), ("end_degree", end)):
         if degree is not None and not 0 <= degree < size:
             raise ServiceError(gettext("the pitch set has degrees 0 to %(last)s") % {"last": size - 1}, field=name)
     low = high = None
@@ -82,9 +87,14 @@ def constraints_for(model: StyleModel, request: Request, *, index: int) -> Const
         high = _step_at_or_below(pitch_set, hi_cents)
     level = (model.metrics.get("difficulty") or DIFFICULTY).get(request.difficulty, DIFFICULTY[request.difficulty])
     return Constraints(length_notes=request.length_notes, low_step=low, high_step=high,
-                       start_degree=request.start_degree, end_degree=request.end_degree,
-                       max_leap=level["max_leap"], min_duration=level["min_duration"] if model.pulse else None,
+                       start_degree=start, end_degree=end, max_leap=level["max_leap"],
+                       min_duration=level["min_duration"] if model.pulse else None,
                        temperature=request.temperature, seed=request.seed + index)
+
+
+def model_ends(model: StyleModel) -> dict:
+    """Where this model's examples begin and end unless asked otherwise (sampling.tradition_ends)."""
+    return model.metrics.get("ends") or TRADITION_ENDS
 
 
 def _step_at_or_above(pitch_set: PitchSet, cents: float) -> int:

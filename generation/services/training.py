@@ -21,10 +21,10 @@ from archive.services.errors import ServiceError
 from archive.services.fixity import sha256_stored
 from generation.ml import progress
 from generation.ml.corpus import scored_piece, transcribed_piece
-from generation.ml.fidelity import model_fidelity
-from generation.ml.sampling import difficulty_levels
+from generation.ml.fidelity import judge, model_fidelity
+from generation.ml.pitch_sets import corpus_shifts, shifted, tradition_pitch_set
+from generation.ml.sampling import DEFAULT_DIFFICULTY, difficulty_levels, tradition_ends
 from generation.ml.timbre import harmonic_amplitudes_read, mean_timbre
-from generation.ml.tokens import PitchSet
 from generation.ml.train import train_style_model
 from generation.ml.transformer import TransformerConfig
 from worker.services import job_create
@@ -33,7 +33,6 @@ from ..models import ModelSource, StyleModel
 from .consent import INHERITED_LABELS, trainable_recordings
 
 VERSION = "1"
-MERGE_CENTS = 50.0
 
 
 def style_model_create(*, user, tradition: Tradition) -> StyleModel:
@@ -101,26 +100,6 @@ def _tonic_midi(source: dict, scores: dict) -> float:
     return 60.0
 
 
-def tradition_pitch_set(sources: list[dict], scores: list[tuple[list, float]] = ()) -> PitchSet:
-    """The recordings' pitch-set peaks and the scores' pitches merged (weighted), the tonic first."""
-    peaks = [(p["cents"] % 1200.0, p.get("weight", 1.0)) for s in sources for p in s["pitch_set"]]
-    for notes, tonic in scores:
-        pitched = [n.midi for n in notes if n.midi is not None]
-        peaks += [(((m - tonic) * 100) % 1200.0, 1.0 / len(pitched)) for m in pitched]
-    peaks.sort()
-    clusters: list[list[tuple[float, float]]] = []
-    for cents, weight in peaks:
-        if clusters and cents - clusters[-1][-1][0] <= MERGE_CENTS:
-            clusters[-1].append((cents, weight))
-        else:
-            clusters.append([(cents, weight)])
-    if len(clusters) > 1 and clusters[0][0][0] + 1200 - clusters[-1][-1][0] <= MERGE_CENTS:
-        clusters[0] = [(c - 1200, w) for c, w in clusters.pop()] + clusters[0]  # wraps round the octave
-    degrees = [sum(c * w for c, w in cluster) / max(1e-9, sum(w for _, w in cluster)) for cluster in clusters]
-    degrees = sorted({round(d % 1200.0, 1) for d in degrees if abs(d) > MERGE_CENTS / 2 and abs(d - 1200) > MERGE_CENTS / 2})
-    return PitchSet((0.0, *degrees))
-
-
 def _work_dir(model: StyleModel) -> Path:
     path = Path(settings.VAR_DIR) / "training" / str(model.pk)
     path.mkdir(parents=True, exist_ok=True)
@@ -140,7 +119,11 @@ def style_model_train(*, model: StyleModel, report=lambda p, m="": None) -> dict
             scores[score["score"]] = read_score(data, score["file"])[1]
     StyleModel.objects.filter(pk=model.pk, status=StyleModel.Status.QUEUED).update(status=StyleModel.Status.TRAINING)
     tonic_midi = {s["recording"]: _tonic_midi(s, scores) for s in sources}
-    pitch_set = tradition_pitch_set(sources, [(notes, tonic_midi[s["recording"]]) for s in sources
+    heard, turned = [s for s in sources if s["recording"] in transcribed], 0
+    for index, shift in enumerate(corpus_shifts(heard)):  # a tonic read on another degree, turned to agree
+        heard[index], transcribed[heard[index]["recording"]] = shifted(heard[index], transcribed[heard[index]["recording"]], shift)
+        turned += bool(shift)
+    pitch_set = tradition_pitch_set(heard, [(notes, tonic_midi[s["recording"]]) for s in sources
                                               for notes in (scores[x["score"]] for x in s.get("scores", []))])
     tempos = [s["tempo_bpm"] for s in sources if s.get("tempo_bpm")]
     analysed = [s for s in sources if s.get("notes_file")]
@@ -157,9 +140,11 @@ def style_model_train(*, model: StyleModel, report=lambda p, m="": None) -> dict
                                        name=score["title"], seconds_per_quarter=seconds_per_quarter))
     work = _work_dir(model)
     config = TransformerConfig(**settings.STYLE_TRANSFORMER) if settings.STYLE_TRANSFORMER is not None else None
+    levels, ends = difficulty_levels(pieces), tradition_ends(pieces)
     try:
         result = train_style_model(pieces, degrees=pitch_set.size, checkpoint=work / "transformer.pt",
-                                   transformer=config, report=report)
+                                   transformer=config, report=report,
+                                   judge=judge(pitch_set=pitch_set, pulse=pulse, level=levels[DEFAULT_DIFFICULTY], ends=ends))
     except ValueError as exc:
         raise ServiceError(str(exc)) from None
     prefix = f"models/{model.pk}"
@@ -176,11 +161,11 @@ def style_model_train(*, model: StyleModel, report=lambda p, m="": None) -> dict
     timbre = mean_timbre([_recording_timbre(recording, notes) for recording, notes in transcribed.items()])
     tonics = [s["tonic_hz"] for s in sources if s.get("tonic_hz")]
     tonic_hz = statistics.median(tonics) if tonics else 220.0
-    levels = difficulty_levels(pieces)
     fidelity = model_fidelity(predictor=result.held_out_predictor, vocab=result.vocab, pitch_set=pitch_set, pulse=pulse,
-                              train=result.train, test=result.test, tonic_hz=tonic_hz, levels=levels)
+                              train=result.train, test=result.test, tonic_hz=tonic_hz, levels=levels, ends=ends)
     updated = StyleModel.objects.filter(pk=model.pk, status__in=[StyleModel.Status.QUEUED, StyleModel.Status.TRAINING]).update(
-        status=StyleModel.Status.READY, metrics={**result.metrics, "fidelity": fidelity, "difficulty": levels}, chosen=result.chosen,
+        status=StyleModel.Status.READY, chosen=result.chosen,
+        metrics={**result.metrics, "fidelity": fidelity, "difficulty": levels, "ends": ends, "tonics_turned": turned},
         pitch_set=list(pitch_set.cents), tonic_hz=tonic_hz, tempo_bpm=statistics.median(tempos) if tempos else None,
         pulse=pulse, timbre=timbre, corpus_file=corpus_file, checkpoint_file=checkpoint_file, trained_at=timezone.now(),
         versions={"model": VERSION, "torch": torch.__version__},

@@ -17,7 +17,7 @@ from ..ml.sampling import DEFAULT_DIFFICULTY
 from ..ml.train import MIN_NOTES
 from ..selectors import style_model_or_none, style_models_visible
 from ..services.consent import trainable_recordings
-from ..services.examples import DIFFICULTY
+from ..services.examples import DIFFICULTY, model_ends
 from ..services.training import style_model_create
 
 DIFFICULTY_ORDER = ("easy", "medium", "tradition", "hard")  # as a teacher reads them, not alphabetically
@@ -98,4 +98,6 @@ def study_model(request, pk):
         "default_difficulty": DEFAULT_DIFFICULTY,
         "metrics": [{"key": k, "name": METRIC_NAMES.get(k, k), "bits": v} for k, v in bits.items()],
         "degrees": list(enumerate(model.pitch_set)),
+        "ends": model_ends(model),
+        "chosen_by_fidelity": model.metrics.get("chosen_by") == "examples' fidelity",
     })
