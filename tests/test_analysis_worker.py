@@ -11,6 +11,7 @@ from archive.models import Analysis
 from tests import factories as f
 from tests.audio.melody import write_melody
 from tests.factories import api_client as api
+from tests.official_schemas import assert_valid_xml
 from tests.test_ingest_api import upload
 from tests.test_jobs_worker import wait_for
 from worker.models import Job
@@ -100,4 +101,5 @@ def test_transcription_downloads_as_midi_and_musicxml(analysed):
     assert len(pretty_midi.PrettyMIDI(io.BytesIO(midi.content)).instruments[0].notes) == len(notes)
     xml = api(analysed["listener"]).get(f"/api/recordings/{rec.pk}/notes/musicxml/")
     assert len(ET.fromstring(xml.content).findall(".//note[pitch]")) == len(notes)
+    assert_valid_xml("musicxml", xml.content)  # the published MusicXML 4.0 schema
     assert api(None).get(f"/api/recordings/{rec.pk}/notes/midi/").status_code == 403

@@ -76,11 +76,9 @@ def write_pitch(note: ET.Element, exact: float) -> None:
     old = note.find("accidental")
     if old is not None:
         note.remove(old)
-    if accidental:
-        element = ET.Element("accidental")
+    if accidental:  # a natural too, where a small alter inflects the note: readers need it (MusicXML 4.0 has
+        element = ET.Element("accidental")  # no print-object on accidentals, so it cannot be hidden)
         element.text = accidental
-        if accidental == "natural" and abs(alter) < 0.25:
-            element.set("print-object", "no")
         tags = [c.tag for c in note]
         before = [i for i, t in enumerate(tags) if t in ("pitch", "duration", "tie", "voice", "type", "dot")]
         note.insert(max(before, default=0) + 1, element)

@@ -1,14 +1,11 @@
 """Simple Dublin Core for a recording (the oai_dc element set), shared by BagIt export and OAI-PMH."""
-from xml.etree import ElementTree as ET
+from lxml import etree as ET
 
 from ..models import Recording
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-ET.register_namespace("oai_dc", OAI_DC)
-ET.register_namespace("dc", DC)
-ET.register_namespace("xsi", XSI)
 
 
 def dublin_core_fields(recording: Recording, *, base_url: str = "") -> list[tuple[str, str]]:
@@ -42,7 +39,8 @@ def dublin_core_fields(recording: Recording, *, base_url: str = "") -> list[tupl
 
 def dublin_core_element(recording: Recording, *, base_url: str = "") -> ET.Element:
     root = ET.Element(f"{{{OAI_DC}}}dc", {
-        f"{{{XSI}}}schemaLocation": f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"})
+        f"{{{XSI}}}schemaLocation": f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"},
+        nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI})
     for name, value in dublin_core_fields(recording, base_url=base_url):
         ET.SubElement(root, f"{{{DC}}}{name}").text = value
     return root

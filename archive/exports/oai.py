@@ -6,11 +6,11 @@ import binascii
 import json
 import uuid
 from datetime import UTC, datetime
-from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
+from lxml import etree as ET
 
 from ..models import Collection, Community, Recording, Tradition
 from ..policy import harvestable_recordings
@@ -20,9 +20,7 @@ OAI = "http://www.openarchives.org/OAI/2.0/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 OLAC = "http://www.language-archives.org/OLAC/1.1/"
 DCTERMS = "http://purl.org/dc/terms/"
-ET.register_namespace("", OAI)
-ET.register_namespace("olac", OLAC)
-ET.register_namespace("dcterms", DCTERMS)
+OLAC_NAMESPACES = {"olac": OLAC, "dc": DC, "dcterms": DCTERMS, "xsi": XSI}  # in scope for every xsi:type QName
 FORMATS = {
     "oai_dc": ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd", "http://www.openarchives.org/OAI/2.0/oai_dc/"),
     "olac": ("http://www.language-archives.org/OLAC/1.1/olac.xsd", OLAC),
@@ -103,7 +101,8 @@ def _decode_token(token: str) -> dict:
 def respond(params: dict[str, list[str]], base_url: str) -> bytes:
     """The whole OAI-PMH response document for a request's parameters."""
     root = ET.Element(f"{{{OAI}}}OAI-PMH", {f"{{{XSI}}}schemaLocation":
-                                           f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"})
+                                           f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"},
+                      nsmap={None: OAI, "xsi": XSI})
     ET.SubElement(root, f"{{{OAI}}}responseDate").text = _stamp(timezone.now())
     request = ET.SubElement(root, f"{{{OAI}}}request")
     request.text = base_url
@@ -263,8 +262,10 @@ def _record_element(recording, prefix: str, base_url: str) -> ET.Element:
 
 
 def olac_element(recording, site: str) -> ET.Element:
-    """OLAC 1.1: Dublin Core with OLAC's language codes (ISO 639-3), roles and types."""
-    root = ET.Element(f"{{{OLAC}}}olac", {f"{{{XSI}}}schemaLocation": f"{OLAC} http://www.language-archives.org/OLAC/1.1/olac.xsd"})
+    """OLAC 1.1: Dublin Core with OLAC's language codes (ISO 639-3), roles and types. Every prefix an
+    xsi:type value names is declared on the root: xsi:type is a QName, read in the scope where it stands."""
+    root = ET.Element(f"{{{OLAC}}}olac", {f"{{{XSI}}}schemaLocation": f"{OLAC} http://www.language-archives.org/OLAC/1.1/olac.xsd"},
+                      nsmap=OLAC_NAMESPACES)
     dc = lambda name, text=None, **attrs: _sub(root, f"{{{DC}}}{name}", text, attrs)  # noqa: E731
     dc("title", recording.title)
     for credit in recording.credits.select_related("person"):

@@ -1,0 +1,103 @@
+"""What the archive serves, held to the published schemas (../shared/schemas, offline): every
+oai_dc and OLAC record a harvest returns (all pages), each recording's Dublin Core, every IIIF
+manifest and collection, the MusicXML of a transcription and of study examples' rendering."""
+import json
+import math
+
+import pytest
+from django.test import Client
+from lxml import etree
+
+from archive.access import recordings_visible
+from archive.demo import demo_load
+from archive.exports.oai import OAI
+from archive.models import Collection
+from generation.ml import render
+from generation.ml.tokens import Note, PitchSet
+from tests.official_schemas import assert_valid_iiif, assert_valid_xml
+
+pytestmark = pytest.mark.django_db
+NS = {"oai": OAI}
+
+
+@pytest.fixture
+def demo(settings):
+    settings.OAI_PAGE_SIZE = 3  # a harvest of several pages
+    demo_load()
+
+
+def harvest(client: Client, prefix: str) -> list:
+    """Every record of a ListRecords harvest, following resumption tokens."""
+    records, params = [], {"verb": "ListRecords", "metadataPrefix": prefix}
+    while True:
+        root = etree.fromstring(client.get("/oai", params).content)
+        records += root.findall(".//oai:record", NS)
+        token = root.find(".//oai:resumptionToken", NS)
+        if token is None or not token.text:
+            return records
+        params = {"verb": "ListRecords", "resumptionToken": token.text}
+
+
+@pytest.mark.parametrize("prefix", ["oai_dc", "olac"])
+def test_every_harvested_record_is_valid_against_its_official_schema(demo, prefix):
+    records = harvest(Client(), prefix)
+    live = [r for r in records if r.find("oai:metadata", NS) is not None]
+    assert len(live) == recordings_visible(user=None).count() > 3
+    for record in live:
+        assert_valid_xml(prefix, record.find("oai:metadata", NS)[0])
+
+
+def test_an_olac_record_names_no_namespace_prefix_it_does_not_declare(demo):
+    """xsi:type is a QName: its prefix must be in scope where it is used, in the record as
+    served on its own (a harvester may store it apart from the response)."""
+    record = harvest(Client(), "olac")[0].find("oai:metadata", NS)[0]
+    alone = etree.fromstring(etree.tostring(record))
+    types = [e.get("{http://www.w3.org/2001/XMLSchema-instance}type") for e in alone.iter()]
+    for value in filter(None, types):
+        prefix = value.split(":")[0]
+        assert prefix in alone.nsmap, (value, alone.nsmap)
+    assert_valid_xml("olac", alone)
+
+
+def test_each_recordings_dublin_core_is_valid_oai_dc(demo):
+    client = Client()
+    for pk in recordings_visible(user=None).values_list("pk", flat=True):
+        response = client.get(f"/recordings/{pk}/dc.xml")
+        assert response.status_code == 200
+        assert_valid_xml("oai_dc", response.content)
+
+
+def test_every_iiif_manifest_and_collection_is_valid_presentation_3(demo):
+    client = Client()
+    for pk in recordings_visible(user=None).values_list("pk", flat=True):
+        response = client.get(f"/iiif/recordings/{pk}/manifest")
+        assert response.status_code == 200
+        assert_valid_iiif(json.loads(response.content))
+    collections = list(Collection.objects.values_list("pk", flat=True))
+    assert collections
+    for pk in collections:
+        response = client.get(f"/iiif/collections/{pk}")
+        if response.status_code == 200:
+            assert_valid_iiif(json.loads(response.content))
+
+
+def test_a_broken_manifest_is_refused_by_the_validator():
+    """The check can fail: a manifest without items or label is not Presentation 3."""
+    with pytest.raises(AssertionError, match="not valid IIIF"):
+        assert_valid_iiif({"@context": "http://iiif.io/api/presentation/3/context.json", "id": "https://x/m",
+                           "type": "Manifest"})
+
+
+@pytest.mark.parametrize("degrees, pulse", [(12, True), (53, True), (53, False)])
+def test_the_musicxml_of_study_examples_is_valid_musicxml_4(degrees, pulse):
+    """Rendered as a study example is: 12-TET and 53-comma pitches (alters in decimals), beats or
+    free rhythm in seconds, rests, long notes tied across bars."""
+    pitch_set = PitchSet.equal(degrees)
+    steps = [0, 4, 9, None, 13, 22, 31, 5, 0] if degrees == 53 else [0, 2, 4, None, 5, 7, 11, 2, 0]
+    notes = [Note(s, d, phrase_end=i == len(steps) - 1) for i, (s, d) in enumerate(zip(steps, [1, 0.5, 0.5, 1, 3, 0.25, 1.75, 1, 6],
+                                                                                          strict=True))]
+    events = render.place(notes, pitch_set, tonic_hz=196.0, tempo_bpm=84, pulse=pulse)
+    xml = render.musicxml(events, title="Study 1", credit="after the Hicaz singers", tempo_bpm=84)
+    assert_valid_xml("musicxml", xml)
+    alters = [float(a.text) for a in etree.fromstring(xml).iter("alter")]
+    assert degrees == 12 or any(not math.isclose(a, round(a)) for a in alters)  # microtones are written, not rounded
