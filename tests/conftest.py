@@ -160,3 +160,14 @@ def pytest_runtest_teardown(item, nextitem):
         except Exception:  # the database is already gone for this test
             return
         time.sleep(0.2)
+
+
+@pytest.fixture
+def replicas(settings, tmp_path):
+    """Two more locations on separate folders (standing in for a second disk and a bucket)."""
+    settings.STORAGE_REPLICAS = [
+        {"name": name, "BACKEND": "django.core.files.storage.FileSystemStorage",
+         "OPTIONS": {"location": str(tmp_path / name)}} for name in ("disk-b", "disk-c")]
+    settings.STORAGES = {**settings.STORAGES, **{
+        f"replica:{r['name']}": {"BACKEND": r["BACKEND"], "OPTIONS": r["OPTIONS"]} for r in settings.STORAGE_REPLICAS}}
+    return ["disk-b", "disk-c"]

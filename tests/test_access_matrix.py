@@ -15,7 +15,7 @@ from tests.oracle import may_hear, may_see, sees_details
 
 pytestmark = pytest.mark.django_db
 
-DETAIL_ENDPOINTS = ["", "history/", "events/", "narratives/", "annotations/"]
+DETAIL_ENDPOINTS = ["", "history/", "events/", "events/?format=premis", "narratives/", "annotations/"]
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from archive.models import Collection, PreservationEvent
 from archive.services.ingest import recording_attach_master
 from tests import factories as f
 from tests.audio import synth
+from tests.official_schemas import assert_valid_xml
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,9 @@ def test_a_public_bag_validates_and_holds_only_public_recordings(collection):
     assert master == open_rec.originals[open_rec.pk]
     events = json.loads((dest / "data" / "recordings" / str(open_rec.pk) / "events.json").read_text())
     assert [e["type"] for e in events][:3] == ["ingestion", "message digest calculation", "format identification"]
+    premis = (dest / "data" / "recordings" / str(open_rec.pk) / "premis.xml").read_bytes()  # the same, as PREMIS 3
+    assert_valid_xml("premis", premis)
+    assert premis.count(b"<premis:event>") == len(events) and open_rec.files.get(role="master").sha256.encode() in premis
     assert PreservationEvent.objects.filter(recording=open_rec, type="export").exists()
     assert not PreservationEvent.objects.filter(recording=closed, type="export").exists()
 

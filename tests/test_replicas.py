@@ -18,17 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def replicas(settings, tmp_path):
-    """Two more locations on separate folders (standing in for a second disk and a bucket)."""
-    settings.STORAGE_REPLICAS = [
-        {"name": name, "BACKEND": "django.core.files.storage.FileSystemStorage",
-         "OPTIONS": {"location": str(tmp_path / name)}} for name in ("disk-b", "disk-c")]
-    settings.STORAGES = {**settings.STORAGES, **{
-        f"replica:{r['name']}": {"BACKEND": r["BACKEND"], "OPTIONS": r["OPTIONS"]} for r in settings.STORAGE_REPLICAS}}
-    return ["disk-b", "disk-c"]
-
-
-@pytest.fixture
 def stored(tmp_path):
     steward = f.make_user("replica-steward")
     recording = f.make_recording(f.make_community(stewards=[steward]), title="Tide song")

@@ -23,6 +23,7 @@ from archive.services.share_links import share_link_create
 from generation.models import ModelSource, StudyExample, StyleModel
 from tests import factories as f
 from tests.factories import api_client
+from tests.oracle import sees_details
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +174,9 @@ def test_events_and_history_tell_outsiders_what_happened_not_who_or_what_was_the
         assert any(e["type"] == "withdrawal" for e in events)
         assert any("the family asked" in e["detail"] for e in events) == full
         assert any(e["agent"] == steward.username for e in events) == full
+        premis = client.get(f"/api/recordings/{song.pk}/events/?format=premis").content.decode()  # the same, as PREMIS 3
+        assert "<premis:eventType>withdrawal</premis:eventType>" in premis
+        assert ("the family asked" in premis) == (steward.username in premis) == full == sees_details(who, song)
 
 
 def test_oai_announces_as_deleted_only_what_was_once_public(world):

@@ -1,5 +1,5 @@
 """A BagIt 1.0 bag of a collection: masters, Dublin Core and the full JSON record of each
-recording, its preservation events, sha256 and sha512 manifests (the bagit library)."""
+recording, its preservation events (JSON and PREMIS 3), sha256 and sha512 manifests (the bagit library)."""
 import json
 import shutil
 from pathlib import Path
@@ -13,6 +13,7 @@ from ..models import Collection, PreservationEvent, RecordingFile
 from ..policy import bag_recordings, events_for
 from ..services.events import event_log
 from .dublin_core import dublin_core_xml
+from .premis import premis_xml
 
 
 def export_bag(*, collection: Collection, dest: Path, user=None) -> dict:
@@ -42,6 +43,7 @@ def export_bag(*, collection: Collection, dest: Path, user=None) -> dict:
         events = [{"type": e.type, "at": e.at, "agent_name": e.agent_name, "outcome": e.outcome, "detail": e.detail}
                   for e in events_for(user=user, recording=recording)]
         (folder / "events.json").write_text(json.dumps(events, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
+        (folder / "premis.xml").write_bytes(premis_xml(recording=recording, user=user))  # the same history, as PREMIS 3
         exported.append(recording)
     (dest / "collection.json").write_text(json.dumps({
         "id": str(collection.pk), "title": collection.title, "description": collection.description,

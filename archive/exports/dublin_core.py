@@ -8,6 +8,15 @@ DC = "http://purl.org/dc/elements/1.1/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
+MEDIA_TYPES = {"wav": "audio/wav", "flac": "audio/flac", "mp3": "audio/mpeg", "ogg": "audio/ogg", "aiff": "audio/aiff",
+               "m4a": "audio/mp4", "json": "application/json"}
+
+
+def media_type(container: str) -> str:
+    """A stored file's media type from its container (the ingest's identification)."""
+    return MEDIA_TYPES.get(container, "audio" if container else "application/octet-stream")
+
+
 def dublin_core_fields(recording: Recording, *, base_url: str = "") -> list[tuple[str, str]]:
     """(element, value) pairs, in a stable order."""
     fields = [("title", recording.title)]
@@ -26,8 +35,7 @@ def dublin_core_fields(recording: Recording, *, base_url: str = "") -> list[tupl
     fields.append(("type", "Sound"))
     master = recording.files.filter(role="master").first()
     if master is not None:
-        fields.append(("format", {"wav": "audio/wav", "flac": "audio/flac", "mp3": "audio/mpeg", "ogg": "audio/ogg",
-                                  "aiff": "audio/aiff", "m4a": "audio/mp4"}.get(master.container, "audio")))
+        fields.append(("format", media_type(master.container)))
     fields.append(("identifier", f"{base_url}/recordings/{recording.pk}/" if base_url else f"urn:uuid:{recording.pk}"))
     fields += [("language", lang.code) for lang in recording.languages.all()]
     if recording.place is not None:

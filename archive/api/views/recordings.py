@@ -8,8 +8,10 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from ...exports.premis import premis_xml
 from ...models import Annotation, ProtocolLevel
 from ...policy import annotations_visible, history_for, recordings_derivable, recordings_visible
 from ...selectors import audible_among, events_for, narratives_for, recording_history, recording_list_visible
@@ -18,6 +20,7 @@ from ...services import recordings as svc
 from ...services.access_requests import access_request_create
 from ...services.errors import ServiceError
 from ..filters import RecordingFilter
+from ..renderers import PremisRenderer
 from ..serializers.contributions import (
     AccessRequestSerializer,
     AnnotationSerializer,
@@ -149,10 +152,15 @@ class RecordingViewSet(RecordingMediaMixin, viewsets.GenericViewSet):
         entries = history_for(user=request.user, recording=recording, entries=recording_history(recording=recording))
         return Response(HistoryEntry(entries, many=True).data)
 
-    @extend_schema(responses=EventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses={200: EventSerializer(many=True), (200, "application/xml"): bytes},
+                   parameters=[OpenApiParameter("format", str, enum=["json", "premis"],
+                                                description="premis: PREMIS 3 XML (objects, events, agents, rights)")])
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PremisRenderer])
     def events(self, request, pk=None):
-        return Response(EventSerializer(events_for(user=request.user, recording=self.get_object()), many=True).data)
+        recording = self.get_object()
+        if request.accepted_renderer.format == "premis":
+            return Response(premis_xml(recording=recording, user=request.user))
+        return Response(EventSerializer(events_for(user=request.user, recording=recording), many=True).data)
 
     @extend_schema(request=NarrativeSerializer, responses=NarrativeSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
