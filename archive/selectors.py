@@ -176,8 +176,9 @@ def copies_configured() -> int:
 def files_under_replicated(files: QuerySet[RecordingFile] | None = None) -> QuerySet[RecordingFile]:
     """The files with fewer good copies than configured (none when no replica is configured)."""
     files = RecordingFile.objects.all() if files is None else files
-    wanted = len(replica_locations())
-    if not wanted:
+    locations = replica_locations()
+    if not locations:
         return files.none()
-    return (files.annotate(good_replicas=Count("copies", filter=Q(copies__ok=True)))
+    wanted = len(locations)  # copies at a location no longer configured do not count
+    return (files.annotate(good_replicas=Count("copies", filter=Q(copies__ok=True, copies__location__in=locations)))
             .filter(good_replicas__lt=wanted).select_related("recording"))

@@ -77,13 +77,15 @@ def replicate_missing(*, limit: int = 500, recording=None) -> dict:
 
 def copies_check(*, file: RecordingFile) -> dict[str, bool]:
     """Re-read every replica's copy of the file and record whether it still matches; a copy that
-    cannot be read counts as bad. Returns location → ok."""
+    cannot be read counts as bad. A copy recorded at a location no longer configured (a retired
+    bucket, a site lost and restored without it) is left alone: it can be neither read nor mended
+    from here. Returns location → ok."""
     outcome = {}
-    for copy in file.copies.all():
+    for copy in file.copies.filter(location__in=replica_locations()):
         try:
             sha256, size = stored_checksum(replica_storage(copy.location), file.storage_name)
             ok = sha256 == file.sha256 and size == file.size
-        except (OSError, KeyError):  # gone, unreadable, or a location no longer configured
+        except OSError:  # gone or unreadable
             ok = False
         FileCopy.objects.filter(pk=copy.pk).update(ok=ok, checked_at=timezone.now())
         outcome[copy.location] = ok
