@@ -1,5 +1,6 @@
 """`make bench`: catalogue reads, upload memory, search, analysis speed, memory and accuracy,
-style models (held-out bits per note, training and generation time, generated-vs-real distances).
+style models (held-out bits per note, training and generation time, generated-vs-real distances),
+preservation (replication throughput, backing up and restoring the demo archive).
 Writes bench/results.json and prints a table.
 
 Access-filtered catalogue reads on a generated catalogue, as an anonymous visitor,
@@ -111,6 +112,10 @@ def main() -> int:
     result["search"] = search_bench()
     result["analysis"] = analysis_bench()
     result["style_models"] = style_bench()
+    from bench.preservation import print_rows as print_preservation
+    from bench.preservation import run as preservation_bench
+
+    result["preservation"] = preservation_bench()
     from bench.load import print_rows as print_load
     from bench.load import run as load_bench
 
@@ -148,6 +153,7 @@ def main() -> int:
     for name, row in acc["real"].items():
         print(f"  {name:<36} {json.dumps(row, ensure_ascii=False)}")
     print_style(result["style_models"])
+    print_preservation(result["preservation"])
     print_load(result["load"])
     print(f"written to {out}")
     return 0
