@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,7 +15,10 @@ from .corpus import split_by_piece
 from .markov import MarkovConfig, MarkovModel
 from .progress import BASELINES, CHOOSING, LEARNING
 from .tokens import DURATION_ALPHABET, Note, Piece, Vocabulary, encode_piece
-from .transformer import MelodyTransformer, TransformerConfig, TransformerPredictor, piece_bits, train_transformer
+from .transformer_config import TransformerConfig
+
+if TYPE_CHECKING:
+    from .transformer import MelodyTransformer
 
 MIN_NOTES = 20
 CHOICE_MARGIN = 0.01  # of mean pitch and interval overlap: below this, two models' examples sound alike
@@ -129,6 +133,9 @@ def train_style_model(pieces: list[Piece], *, degrees: int, checkpoint: Path, tr
     if transformer is not None and notes < transformer.min_notes:
         transformer = None  # too small a corpus: it would only learn the pieces by heart, slowly
     if transformer is not None:
+        # torch only where a transformer is trained: a web process imports this module and never trains
+        from .transformer import TransformerPredictor, piece_bits, train_transformer
+
         def scaled(p, m):
             report(LEARNING + (CHOOSING - LEARNING) * p, m)
 

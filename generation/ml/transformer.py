@@ -6,32 +6,16 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
+from .transformer_config import TransformerConfig  # noqa: F401 (the config lives apart, without torch)
+
 Sequence2 = tuple[list[int], list[int]]
-
-
-@dataclass
-class TransformerConfig:
-    d_model: int = 192
-    layers: int = 4
-    heads: int = 4
-    ff: int = 768
-    context: int = 128
-    dropout: float = 0.1
-    steps: int = 1200
-    batch: int = 32
-    lr: float = 2e-3
-    warmup: int = 100
-    checkpoint_every: int = 100
-    seed: int = 0
-    patience: int = 3    # checkpoints without a better validation score before training stops (0: never)
-    min_notes: int = 0   # a corpus with fewer notes does not start a transformer (train.py)
 
 
 class MelodyTransformer(nn.Module):

@@ -21,7 +21,6 @@ from generation.ml.sampling import (
     sample,
 )
 from generation.ml.tokens import Note, Piece, PitchSet, Vocabulary, encode_piece
-from generation.ml.transformer import TransformerPredictor, load_transformer
 from worker.services import job_create
 
 from ..models import StudyExample, StyleModel
@@ -114,6 +113,9 @@ def _load(model: StyleModel):
     if model.chosen == "transformer" and model.checkpoint_file:
         from pathlib import Path
         from tempfile import TemporaryDirectory
+
+        # torch only here, on the worker that generates: the web process imports this module too
+        from generation.ml.transformer import TransformerPredictor, load_transformer
 
         with TemporaryDirectory() as tmp, default_storage.open(model.checkpoint_file, "rb") as handle:
             path = Path(tmp) / "transformer.pt"

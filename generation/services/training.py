@@ -26,7 +26,7 @@ from generation.ml.pitch_sets import corpus_shifts, shifted, tradition_pitch_set
 from generation.ml.sampling import DEFAULT_DIFFICULTY, difficulty_levels, tradition_ends
 from generation.ml.timbre import harmonic_amplitudes_read, mean_timbre
 from generation.ml.train import train_style_model
-from generation.ml.transformer import TransformerConfig
+from generation.ml.transformer_config import TransformerConfig
 from worker.services import job_create
 
 from ..models import ModelSource, StyleModel
