@@ -60,9 +60,12 @@ def _last_json(out: str) -> dict:
 
 
 def replication(files: int, seconds: float) -> dict:
+    import logging
+
     import boto3
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from generation.ml.fidelity import (
+    EXAMPLE_NOTES,
     common_intervals,
     compare,
+    example_length,
     histograms,
     kl_bits,
     melody_of,
@@ -76,3 +78,11 @@ def test_the_verdict_reads_the_overlaps_against_the_ceiling_and_the_floor():
     assert verdict(at(0.71), at(0.94), at(0.70)) == "far"
     assert verdict(at(0.86), at(0.94), at(1.0)) == "near"  # a 12-TET tradition: its floor is no yardstick
     assert verdict(at(0.75), at(0.94), at(1.0)) == "far"
+
+
+def test_examples_are_measured_as_long_as_the_pieces_they_are_compared_with():
+    """Short examples over-weigh openings and cadences: the measure makes them as long as the
+    median held-out piece, within bounds."""
+    assert example_length([line([0] * 120), line([0] * 90), line([0] * 300)]) == 120
+    assert example_length([line([0] * 5)]) == EXAMPLE_NOTES[0]
+    assert example_length([line([0] * 5000)]) == EXAMPLE_NOTES[1]
