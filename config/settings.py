@@ -167,6 +167,16 @@ JOB_SWEEP_EVERY_SECONDS = int(os.environ.get("JOB_SWEEP_EVERY_SECONDS", "60"))
 # Search documents a missed rebuild left dirty are rebuilt this often (every search also does).
 SEARCH_SWEEP_EVERY_SECONDS = int(os.environ.get("SEARCH_SWEEP_EVERY_SECONDS", "60"))
 JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "5"))
+DAY = 24 * 3600.0
+CELERY_BEAT_SCHEDULE = {  # what beat starts (each app's tasks.py has the task)
+    "re-send jobs whose message was lost": {"task": "worker.tasks.sweep_jobs", "schedule": float(JOB_SWEEP_EVERY_SECONDS)},
+    "rebuild search documents still marked dirty": {"task": "archive.tasks.search_sweep",
+                                                    "schedule": float(SEARCH_SWEEP_EVERY_SECONDS)},
+    "re-check a day's share of the masters": {"task": "archive.tasks.fixity_sweep", "schedule": DAY},
+    "refresh the query planner's statistics": {"task": "archive.tasks.statistics_refresh", "schedule": DAY},
+    "remove uploads and ingest batches given up long ago": {"task": "archive.tasks.uploads_sweep", "schedule": DAY},
+    "make every replica copy still missing": {"task": "archive.tasks.replication_sweep", "schedule": DAY},
+}
 
 # --- Auth -----------------------------------------------------------------
 PASSWORD_HASHERS = [

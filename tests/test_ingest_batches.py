@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from archive.jobs import ingest_batch
 from archive.models import IngestBatch, Recording, RecordingFile, Upload
 from archive.policy import forget_viewer, ingest_batches_visible
 from archive.services.bulk_ingest import ingest_manifest
@@ -18,7 +19,6 @@ from tests import factories as f
 from tests.audio import synth
 from tests.oracle import may_see_ingest_batch
 from tests.test_tus import TUS, meta, patch
-from worker.handlers import ingest_batch
 from worker.models import Job
 
 pytestmark = pytest.mark.django_db

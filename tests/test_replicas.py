@@ -6,12 +6,12 @@ import pytest
 from django.core.files.storage import default_storage, storages
 from django.test import Client
 
+from archive.jobs import replicate
 from archive.models import FileCopy, PreservationEvent, RecordingFile
 from archive.services.fixity import fixity_run
 from archive.services.ingest import recording_attach_master
 from tests import factories as f
 from tests.audio import synth
-from worker.handlers import replicate
 from worker.models import Job
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from rest_framework.test import APIClient
 
 from archive.exports.bag import export_bag
+from archive.jobs import replicate
 from archive.models import Collection, FileCopy, PreservationEvent, RecordingFile
 from archive.services.derivatives import recording_derive
 from archive.services.fixity import file_check_fixity, fixity_run
@@ -18,7 +19,6 @@ from archive.services.ingest import recording_attach_master
 from archive.services.recordings import recording_erase_files, recording_withdraw
 from tests import factories as f
 from tests.audio import synth
-from worker.handlers import replicate
 from worker.models import Job
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""Thin Celery adapters: load the Job row, call its handler, record the outcome."""
+"""Thin Celery adapters: load the Job row, call its handler (each app registers its kinds when it
+is ready), record the outcome; and the sweep that re-sends jobs whose message was lost."""
 import logging
 
 from celery import shared_task
@@ -22,8 +23,6 @@ TRANSIENT = (TransientJobError, OperationalError, InterfaceError, ConnectionErro
     max_retries=5,
 )
 def run_job(self, job_id: str):
-    import worker.handlers  # noqa: F401  (registers the job kinds)
-
     job = services.job_claim(job_id=job_id, message_id=self.request.id or "")
     if job is None:
         return  # finished already, or gone: a redelivered duplicate does nothing
@@ -55,52 +54,3 @@ def run_job(self, job_id: str):
 def sweep_jobs():
     """Beat: re-send jobs whose message was lost."""
     return len(services.jobs_resend_stale())
-
-
-@shared_task(name="worker.tasks.fixity_sweep", ignore_result=True)
-def fixity_sweep():
-    """Beat, daily: a job that re-checks a day's share of the masters."""
-    from django.db import transaction
-
-    from .services import job_create
-
-    with transaction.atomic():
-        job_create(kind="preservation.fixity", params={"spread": True})
-
-
-@shared_task(name="worker.tasks.statistics_refresh", ignore_result=True)
-def statistics_refresh():
-    """Beat, daily: the query planner's table statistics (archive/search/statistics.py)."""
-    from archive.search.statistics import statistics_refresh as refresh
-
-    return refresh()
-
-
-@shared_task(name="worker.tasks.search_sweep", ignore_result=True)
-def search_sweep():
-    """Beat: rebuild the search documents of recordings still marked dirty (a missed rebuild)."""
-    from archive.search.index import search_reindex_dirty
-
-    return search_reindex_dirty(limit=1000)
-
-
-@shared_task(name="worker.tasks.uploads_sweep", ignore_result=True)
-def uploads_sweep():
-    """Beat, daily: uploads and ingest batches given up long ago (archive/services/resumable.py)."""
-    from archive.services.resumable import uploads_sweep_abandoned
-
-    return uploads_sweep_abandoned()
-
-
-@shared_task(name="worker.tasks.replication_sweep", ignore_result=True)
-def replication_sweep():
-    """Beat, daily: a job that makes every copy still missing (archive/services/replicas.py)."""
-    from django.db import transaction
-
-    from archive.selectors import replica_locations
-
-    from .services import job_create
-
-    if replica_locations():
-        with transaction.atomic():
-            job_create(kind="preservation.replicate", params={})

@@ -61,3 +61,9 @@ def fixity_run(*, everything: bool = False, spread: bool = False) -> dict:
 
 def fixity_failures():
     return RecordingFile.objects.filter(fixity_ok=False).select_related("recording")
+
+
+def fixity_summary() -> dict:
+    """Masters whose last fixity check failed, for /healthz (shown on the steward dashboard too)."""
+    failures = fixity_failures().count()
+    return {"ok": failures == 0, "failures": failures}
