@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.audio.probe import UnsupportedAudio, probe_audio
-from archive.scores import ScoreError, read_score
 from archive.transcripts import TranscriptError, read_layers
+from music.scores import ScoreError, read_score
 from tests.audio import synth
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

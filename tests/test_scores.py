@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from archive.analysis.export import notes_to_musicxml
 from archive.analysis.notes import Note
 from archive.models import Score
-from archive.scores import read_score
 from generation.services.training import style_model_create, style_model_train
+from music.scores import read_score
 from tests import factories as f
 from tests.factories import api_client
 

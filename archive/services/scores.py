@@ -8,9 +8,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext
 
+from music.scores import ScoreError, read_score
+
 from ..models import Recording, Score
 from ..policy import is_member
-from ..scores import ScoreError, read_score
 from .errors import NotAllowed, ServiceError
 
 MAX_SCORE_BYTES = 5 * 1024 * 1024

@@ -10,6 +10,8 @@ import tarfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from music.scores import melody
+
 from .tokens import Note, Piece, PitchSet
 
 PHRASE_GAP_SECONDS = 0.5
@@ -42,10 +44,8 @@ def _title(score, index: int) -> str:
 
 
 def score_piece(score, *, name: str = "") -> Piece:
-    """A music21 score's melody (archive.scores reads it, as for uploaded scores) in MIDI steps."""
+    """A music21 score's melody (music.scores reads it, as for uploaded scores) in MIDI steps."""
     from music21 import key
-
-    from archive.scores import melody
 
     piece = scored_piece(melody(score), PitchSet.equal(12), tonic_midi=0.0, name=name)
     part = score.parts[0] if score.parts else score

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from music.midi import write_midi
+from music.musicxml import write_pitch
+from music.pitch import midi_number
+
 from .tokens import Note, PitchSet
 
 AI_MARK = "AI-generated study example (Songkeeper style model)"
@@ -38,8 +42,6 @@ def place(notes: list[Note], pitch_set: PitchSet, *, tonic_hz: float, tempo_bpm:
     """Steps to exact pitches (cents of the pitch set above the tonic) and durations to time:
     beats at the tempo where the tradition has a pulse; seconds, scaled by tempo/60, where not."""
     beat = 60.0 / tempo_bpm
-    from archive.analysis.export import midi_number
-
     tonic_midi = float(midi_number(tonic_hz))
     events, t = [], 0.0
     for n in notes:
@@ -86,8 +88,6 @@ def _music21_xml(score) -> bytes:
 def _write_alters(xml: bytes, pitches: list[float]) -> bytes:
     """Set each written note's pitch and accidental from the exact pitch; the tied
     continuations of a note (those with a tie stop) get the same."""
-    from archive.analysis.export import write_pitch
-
     head, _, body = xml.partition(b"<score-partwise")
     root = ET.fromstring(b"<score-partwise" + body)
     index = -1
@@ -122,8 +122,6 @@ def svg(xml: bytes) -> str:
 
 def midi(events: list[Event], *, tempo_bpm: float, program: int = 73) -> bytes:
     """One track, a pitch bend (range ±2 semitones) before each note, the AI mark as text."""
-    from archive.analysis.export import write_midi
-
     notes = [(e.midi, e.start, e.start + max(0.02, e.seconds * 0.95)) for e in events if e.midi is not None]
     return write_midi(notes, program=program, name=AI_MARK, tempo=tempo_bpm, text=AI_MARK)
 

@@ -11,9 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from archive.analysis.export import midi_number
 from archive.models import RecordingFile, Score, Tradition
-from archive.scores import read_score
 from archive.selectors import attribution_texts
 from archive.services.analysis import analysis_current
 from archive.services.derivatives import local_copy, storage_replace
@@ -27,6 +25,8 @@ from generation.ml.sampling import DEFAULT_DIFFICULTY, difficulty_levels, tradit
 from generation.ml.timbre import harmonic_amplitudes_read, mean_timbre
 from generation.ml.train import train_style_model
 from generation.ml.transformer_config import TransformerConfig
+from music.pitch import midi_number
+from music.scores import read_score
 from worker.services import job_create
 
 from ..models import ModelSource, StyleModel

@@ -8,8 +8,9 @@ import numpy as np
 import pretty_midi
 import pytest
 
-from archive.analysis.export import midi_number, notes_to_midi, notes_to_musicxml
+from archive.analysis.export import notes_to_midi, notes_to_musicxml
 from archive.analysis.notes import Note
+from music.pitch import midi_number
 
 CENTS = [20.0, -50.0, 13.0, 0.0, 151.0, -7.0]
 

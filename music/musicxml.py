@@ -1,0 +1,29 @@
+"""A MusicXML <note>'s pitch and accidental for an exact pitch: the deviation as a decimal <alter>
+beside the nearest written accidental (readers need both)."""
+from xml.etree import ElementTree as ET
+
+from .pitch import spell
+
+
+def write_pitch(note: ET.Element, exact: float) -> None:
+    """Fill a MusicXML <note>'s <pitch> and <accidental> (in schema order) for an exact pitch."""
+    step, alter, octave, accidental = spell(exact)
+    pitch = note.find("pitch")
+    if pitch is None:
+        pitch = ET.Element("pitch")
+        note.insert(0, pitch)
+    for child in list(pitch):
+        pitch.remove(child)
+    ET.SubElement(pitch, "step").text = step
+    if alter:
+        ET.SubElement(pitch, "alter").text = f"{alter:g}"
+    ET.SubElement(pitch, "octave").text = str(octave)
+    old = note.find("accidental")
+    if old is not None:
+        note.remove(old)
+    if accidental:  # a natural too, where a small alter inflects the note: readers need it (MusicXML 4.0 has
+        element = ET.Element("accidental")  # no print-object on accidentals, so it cannot be hidden)
+        element.text = accidental
+        tags = [c.tag for c in note]
+        before = [i for i, t in enumerate(tags) if t in ("pitch", "duration", "tie", "voice", "type", "dot")]
+        note.insert(max(before, default=0) + 1, element)
