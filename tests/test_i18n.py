@@ -50,7 +50,7 @@ def test_every_template_string_is_in_the_catalogue(tmp_path):
     if shutil.which("xgettext") is None:
         pytest.skip("gettext tools are not installed")
     copy = tmp_path / "src"
-    for name in ("archive", "generation", "config", "worker"):
+    for name in ("archive", "generation", "config", "worker", "music"):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("static", "__pycache__", "migrations"))
     shutil.copy(ROOT / "manage.py", copy / "manage.py")
     (copy / "locale").mkdir()
