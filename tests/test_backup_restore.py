@@ -168,7 +168,8 @@ def test_a_lost_archive_is_rebuilt_from_its_backup_and_a_replica(archive, fresh_
     assert after == before
 
 
-def test_a_restore_refuses_what_is_not_a_backup_or_has_changed(archive, tmp_path):
+def test_a_restore_refuses_what_is_not_a_backup_or_has_changed(tmp_path):
+    f.make_recording(f.make_community(), title="Kept")
     with pytest.raises(CommandError, match="no readable manifest.json"):
         call_command("restore", str(tmp_path / "nowhere"))
     call_command("backup", str(tmp_path / "b"))
