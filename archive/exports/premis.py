@@ -16,14 +16,14 @@ SOFTWARE = "Songkeeper"
 
 
 def _el(parent, name: str, text: str | None = None, **attrs) -> ET._Element:
-    element = ET.SubElement(parent, f"{{{PREMIS}}}{name}", {k: v for k, v in attrs.items()})
+    element = ET.SubElement(parent, f"{{{PREMIS}}}{name}", attrs)
     if text is not None:
         element.text = text
     return element
 
 
 def _identifier(parent, name: str, kind: str, value: str) -> ET._Element:
-    """objectIdentifier, eventIdentifier, linkingObjectIdentifier...: a Type and a Value child."""
+    """objectIdentifier, eventIdentifier, significantProperties...: a Type and a Value child."""
     element = _el(parent, name)
     _el(element, f"{name}Type", kind)
     _el(element, f"{name}Value", value)
@@ -43,8 +43,8 @@ def premis_xml(*, recording: Recording, user) -> bytes:
             copies.setdefault(copy.file_id, []).append(copy)
     entity = _el(root, "object", **{f"{{{XSI}}}type": "premis:intellectualEntity"})
     _identifier(entity, "objectIdentifier", "UUID", str(recording.pk))
-    _significant(entity, "title", recording.title)
-    _significant(entity, "community", recording.community.name)
+    _identifier(entity, "significantProperties", "title", recording.title)
+    _identifier(entity, "significantProperties", "community", recording.community.name)
     for event in events:
         _identifier(entity, "linkingEventIdentifier", "UUID", str(event.pk))
     _identifier(entity, "linkingRightsStatementIdentifier", "local", _rights_id(recording, "protocols"))
@@ -65,18 +65,11 @@ def premis_xml(*, recording: Recording, user) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
 
 
-def _significant(parent, kind: str, value: str) -> None:
-    props = _el(parent, "significantProperties")
-    _el(props, "significantPropertiesType", kind)
-    _el(props, "significantPropertiesValue", value)
-
-
 def _file_object(root, recording, stored: RecordingFile, master, copies: list[FileCopy], steward: bool) -> None:
     obj = _el(root, "object", **{f"{{{XSI}}}type": "premis:file"})
     _identifier(obj, "objectIdentifier", "UUID", str(stored.pk))
-    _el(obj, "preservationLevel").append(_value("preservationLevelValue",
-                                                "master: bit-level, kept unchanged" if stored.role == "master"
-                                                else "derivative: can be remade from the master"))
+    _el(_el(obj, "preservationLevel"), "preservationLevelValue",
+        "master: bit-level, kept unchanged" if stored.role == "master" else "derivative: can be remade from the master")
     characteristics = _el(obj, "objectCharacteristics")
     _el(characteristics, "compositionLevel", "0")
     fixity = _el(characteristics, "fixity")
@@ -110,12 +103,6 @@ def _file_object(root, recording, stored: RecordingFile, master, copies: list[Fi
         _el(relationship, "relationshipType", "derivation")
         _el(relationship, "relationshipSubType", "has source")
         _identifier(relationship, "relatedObjectIdentifier", "UUID", str(master.pk))
-
-
-def _value(name: str, text: str) -> ET._Element:
-    element = ET.Element(f"{{{PREMIS}}}{name}")
-    element.text = text
-    return element
 
 
 def _event(root, recording, event, agents: dict) -> None:
