@@ -12,6 +12,8 @@ class ArchiveConfig(AppConfig):
         from worker.health import health_check
 
         from . import jobs  # noqa: F401
+        from .search import rebuild_on_commit
         from .services.fixity import fixity_summary
 
         health_check("fixity", fixity_summary)
+        rebuild_on_commit.connect()  # search documents follow every ORM write

@@ -1,6 +1,7 @@
 """Reads of the catalogue, always starting from the one policy (archive/policy.py)."""
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 
 from .localization import localized_text
 from .models import (
@@ -22,6 +23,7 @@ from .policy import (
     communities_steering,
     events_for,
     proposals_visible,
+    recording_visible_or_none,
     recordings_audible,
     recordings_visible,
     stewarded_recordings,
@@ -182,3 +184,12 @@ def files_under_replicated(files: QuerySet[RecordingFile] | None = None) -> Quer
     wanted = len(locations)  # copies at a location no longer configured do not count
     return (files.annotate(good_replicas=Count("copies", filter=Q(copies__ok=True, copies__location__in=locations)))
             .filter(good_replicas__lt=wanted).select_related("recording"))
+
+
+def recording_visible_or_404(*, user, pk):
+    """The recording if ``user`` may see it; otherwise 404, the same as if it did not exist (the
+    API's views and the pages alike)."""
+    recording = recording_visible_or_none(user=user, pk=pk)
+    if recording is None:
+        raise Http404
+    return recording

@@ -164,7 +164,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A job still queued after this long lost its message: the sweep re-sends it.
 JOB_STALE_AFTER_SECONDS = int(os.environ.get("JOB_STALE_AFTER_SECONDS", "300"))
 JOB_SWEEP_EVERY_SECONDS = int(os.environ.get("JOB_SWEEP_EVERY_SECONDS", "60"))
-# Search documents a missed rebuild left dirty are rebuilt this often (every search also does).
+# Search documents a write outside the ORM left dirty (raw SQL) are rebuilt this often by beat.
 SEARCH_SWEEP_EVERY_SECONDS = int(os.environ.get("SEARCH_SWEEP_EVERY_SECONDS", "60"))
 JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "5"))
 DAY = 24 * 3600.0

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(params=["index", "sql", "memory"])
-def catalogue(request, monkeypatch, settings):
+def catalogue(request, monkeypatch, settings, django_capture_on_commit_callbacks):
     """Each test runs three times: rare terms (matches read from the index, visibility checked in
     Python), common ones (CANDIDATES 0: the database intersects, scores and checks visibility), and
     from the in-memory snapshot (built afresh for every search here, as these writes never commit;
@@ -22,7 +22,8 @@ def catalogue(request, monkeypatch, settings):
         settings.SEARCH_SNAPSHOT, settings.SEARCH_SNAPSHOT_CACHED = "sync", False
         monkeypatch.setattr("archive.search.query._matching", _not_from_the_database)
         monkeypatch.setattr("archive.search.memory_search.FEW_ANNOTATIONS", 0)
-    return _catalogue()
+    with django_capture_on_commit_callbacks(execute=True):  # the documents are built as the writes commit
+        return _catalogue()
 
 
 def _not_from_the_database(term):
@@ -84,10 +85,11 @@ def test_snippets_mark_the_match(catalogue):
     assert "<mark>Nguyễn</mark>" in hit["snippet"]
 
 
-def test_snippets_begin_and_end_on_whole_words():
-    community = f.make_community()
+def test_snippets_begin_and_end_on_whole_words(django_capture_on_commit_callbacks):
     words = "morning tide carries the boats past the lighthouse while nets are mended on the quay " * 3
-    f.make_recording(community, title="Harbour", description=f"{words}the ferryman sings {words}")
+    with django_capture_on_commit_callbacks(execute=True):  # indexed as the writes commit
+        community = f.make_community()
+        f.make_recording(community, title="Harbour", description=f"{words}the ferryman sings {words}")
     snippet = client().get("/api/search/", {"q": "ferryman"}).json()["results"][0]["snippet"]
     text = snippet.replace("<mark>", "").replace("</mark>", "").strip("…")
     assert "<mark>ferryman</mark>" in snippet and snippet.startswith("…") and snippet.endswith("…")
@@ -116,10 +118,11 @@ def test_facets_never_reveal_hidden_recordings(catalogue):
     assert [h["recording"]["title"] for h in filtered["results"]] == ["Sevdàh u mahali"]
 
 
-def test_edits_are_searchable_at_once(catalogue):
+def test_edits_are_searchable_at_once(catalogue, django_capture_on_commit_callbacks):
     member, recs = catalogue
     steward = recs["ru"].community.memberships.get(role="steward").user
-    client(steward).patch(f"/api/recordings/{recs['ru'].pk}/", {"description": "sung by the Kozarac choir"},
+    with django_capture_on_commit_callbacks(execute=True):  # the request's transaction commits
+        client(steward).patch(f"/api/recordings/{recs['ru'].pk}/", {"description": "sung by the Kozarac choir"},
                           format="json")
     assert "Емина" in titles(client().get("/api/search/", {"q": "kozarac"}))
 

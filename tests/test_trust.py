@@ -20,6 +20,7 @@ from archive.services.contributions import annotations_import
 from archive.services.errors import ServiceError
 from archive.services.recordings import recording_create, recording_withdraw
 from archive.services.share_links import share_link_create
+from archive.tasks import search_sweep
 from generation.models import ModelSource, StudyExample, StyleModel
 from tests import factories as f
 from tests.factories import api_client
@@ -225,16 +226,22 @@ def test_annotations_cannot_be_imported_under_another_communitys_protocol(world)
 
 @pytest.mark.django_db(transaction=True)
 def test_a_direct_save_or_raw_sql_marks_search_documents_stale_and_search_finds_the_new_text(world):
+    """A save through the ORM outside the services (the admin's change form) is indexed as it
+    commits; raw SQL is flagged by the triggers and indexed by the worker's sweep; a search only reads."""
     song = f.make_recording(world["community"], world["tradition"], title="Old name of the song")
     assert Client().get("/api/search/?q=old name").json()["count"] == 1
     song.refresh_from_db()
     song.title = "Riverbank lullaby"
     song.save()  # the admin's change form does this
-    assert Recording.objects.get(pk=song.pk).search_dirty
+    assert not Recording.objects.get(pk=song.pk).search_dirty  # rebuilt as the save committed
     assert Client().get("/api/search/?q=riverbank").json()["count"] == 1
     assert Client().get("/api/search/?q=old name").json()["count"] == 0
     with connection.cursor() as cursor:
         cursor.execute("UPDATE archive_tradition SET name = 'Hill songs' WHERE id = %s", [_raw(world["tradition"].pk)])
+    assert Recording.objects.get(pk=song.pk).search_dirty  # the trigger's flag
+    assert Client().get("/api/search/?q=hill songs").json()["count"] == 0  # a GET writes nothing
+    assert Recording.objects.get(pk=song.pk).search_dirty
+    assert search_sweep() >= 1  # what beat runs every SEARCH_SWEEP_EVERY_SECONDS
     assert Client().get("/api/search/?q=hill songs").json()["count"] == 1
     assert SearchDocument.objects.filter(recording=song, folded__contains="hill").exists()
 

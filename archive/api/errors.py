@@ -28,6 +28,8 @@ def exception_handler(exc, context):
         body = {"detail": f"{exc.field}: {exc.message}" if exc.field else exc.message, "code": exc.code}
         if exc.field:
             body["fields"] = {exc.field: [exc.message]}
+        if getattr(exc, "fields", None):  # several fields at once (a search's filters)
+            body["fields"] = exc.fields
         return Response(body, status=exc.status)
     if isinstance(exc, (Http404, ObjectDoesNotExist)):
         return Response({"detail": "Not found.", "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)

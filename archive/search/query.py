@@ -12,7 +12,7 @@ from ..id_sets import id_set
 from ..models import Analysis, RecordingFile, SearchDocument
 from ..policy import annotations_visible, recordings_visible
 from .highlight import snippet
-from .index import WEIGHT, search_reindex_dirty
+from .index import WEIGHT
 from .memory_search import SnapshotRows, search_in_memory
 from .memory_text import TextIndex
 from .normalize import query_terms
@@ -99,7 +99,6 @@ def search(*, user, query: str, recordings=None) -> dict:
     """``recordings``: the visible recordings after the caller's filters (default: all visible).
     Hits carry the id of the document that matched best; ``with_snippets`` cuts snippets for the
     hits a page shows (only those documents' texts are read)."""
-    search_reindex_dirty(limit=200)  # anything whose rebuild was missed
     recordings = recordings if recordings is not None else recordings_visible(user=user)
     terms = query_terms(query)
     snapshot = current_snapshot() if all(TextIndex.answers(term) for term in terms) else None

@@ -1,10 +1,16 @@
 """/oai: the OAI-PMH endpoint (GET and POST, as the protocol allows)."""
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from ..api.views.base import visible_recording_or_404
+from ..exports.dublin_core import dublin_core_xml
+from ..exports.iiif import collection_manifest, recording_manifest
 from ..exports.oai import respond
+from ..models import Collection
+from ..policy import recordings_visible
+from ..selectors import recording_visible_or_404
 
 
 @csrf_exempt  # harvesters POST form-encoded arguments; nothing is changed by a request
@@ -26,37 +32,24 @@ def _iiif_response(resource) -> HttpResponse:
 
 
 def iiif_recording(request, pk):
-    from ..exports.iiif import recording_manifest
-
-    recording = visible_recording_or_404(request, pk)
+    recording = recording_visible_or_404(user=request.user, pk=pk)
     return _iiif_response(recording_manifest(recording, user=request.user, site=_site(request)))
 
 
 def iiif_viewer(request, pk):
     """The recording's manifest played in a IIIF AV viewer (Clover, vendored), as other archives'
     viewers would: a check that the manifest is playable, and a page to send to those who use one."""
-    from django.shortcuts import render
-    from django.urls import reverse
-
-    recording = visible_recording_or_404(request, pk)
+    recording = recording_visible_or_404(user=request.user, pk=pk)
     manifest = request.build_absolute_uri(reverse("iiif-recording", args=[recording.pk]))
     return render(request, "archive/iiif_viewer.html", {"recording": recording, "manifest_url": manifest})
 
 
 def iiif_collection(request, pk):
-    from django.shortcuts import get_object_or_404
-
-    from ..exports.iiif import collection_manifest
-    from ..models import Collection
-    from ..policy import recordings_visible
-
     collection = get_object_or_404(Collection, pk=pk)
     recordings = recordings_visible(user=request.user).filter(collection=collection).order_by("title")
     return _iiif_response(collection_manifest(collection, recordings, site=_site(request)))
 
 
 def recording_dublin_core(request, pk):
-    from ..exports.dublin_core import dublin_core_xml
-
-    recording = visible_recording_or_404(request, pk)
+    recording = recording_visible_or_404(user=request.user, pk=pk)
     return HttpResponse(dublin_core_xml(recording, base_url=_site(request)), content_type="application/xml; charset=utf-8")

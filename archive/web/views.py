@@ -1,4 +1,6 @@
 """Server-rendered pages. Every recording read goes through archive.access."""
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,7 @@ from rest_framework.exceptions import ValidationError
 from worker.models import Job
 from worker.selectors import jobs_visible
 
-from ..api.views.decisions import validate_change
+from ..api.serializers.recordings import validate_change
 from ..exports.citation import apa, bibtex
 from ..exports.manifest import COLUMNS
 from ..labels import ENFORCED, policy_rows
@@ -32,6 +34,8 @@ from ..policy import (
     stewards_somewhere,
     viewer_for,
 )
+from ..search.catalogue import Page
+from ..search.catalogue import search as catalogue_search
 from ..search.similar import similar_recordings
 from ..selectors import (
     attribution_texts,
@@ -164,26 +168,19 @@ FACET_TITLES = {"tradition": gettext_lazy("Tradition"), "community": gettext_laz
 
 
 def search_page(request):
-    """The search page: the same search as /api/search/, with facets as links that refine it."""
-    from urllib.parse import urlencode
-
-    from ..api.views.search import hit_json, run_search
-    from ..search.query import facets as facet_counts
-    from ..search.query import with_snippets
-
+    """The search page: the same search as /api/search/ (archive/search/catalogue.py), with facets
+    as links that refine it."""
     params = request.GET.copy()
     q = params.get("q", "")
     try:
-        found = run_search(request, params)
-    except ValidationError as exc:
-        return render(request, "archive/search.html", {"q": q, "error": _("Check the filters: %(detail)s") % {"detail": exc.detail},
+        found = catalogue_search(request.user, q, params.dict(), Page(limit=100))
+    except ServiceError as exc:
+        return render(request, "archive/search.html", {"q": q, "error": _("Check the filters: %(detail)s") % {"detail": exc.message},
                                                        "hits": [], "facets": {}, "count": 0})
-    page = with_snippets(found["hits"][:100], found["terms"])
-    recordings = Recording.objects.select_related("tradition", "community").in_bulk([h["recording"] for h in page])
     names = {"tradition": "tradition", "community": "community", "instrument": "instrument", "language": "language",
              "country": "country", "decade": "decade", "label": "label", "has_audio": "has_audio",
              "analysed": "analysed"}
-    facets = facet_counts(user=request.user, recording_ids=found["recording_ids"])
+    facets = found.facets
     reader = (get_language() or "en").split("-")[0]
     label_names = {label.code: localized_text(label, "name") for label in Label.objects.all()}
     for name, values in facets.items():
@@ -214,7 +211,7 @@ def search_page(request):
                                          "without": urlencode({kk: vv for kk, vv in params.items() if kk != k})})
               for k, v in params.items() if k != "q" and v]
     return render(request, "archive/search.html", {
-        "q": q, "hits": [hit_json(h, recordings) for h in page], "count": len(found["hits"]),
+        "q": q, "hits": found.hits, "count": found.total,
         "facets": [(name, FACET_TITLES.get(name, name), values) for name, values in facets.items()],
         "kept": [(k, v) for k, v in params.items() if k != "q"], "active": active,
     })

@@ -134,3 +134,11 @@ class RecordingInput(serializers.Serializer):
         if collection is not None and community is not None and collection.community_id != community.pk:
             raise serializers.ValidationError({"collection": "the collection belongs to another community"})
         return attrs
+
+
+def validate_change(recording, raw: dict) -> dict:
+    """Turn a stored proposal back into validated data, checked against today's catalogue (the API
+    and the steward's pages decide proposals alike)."""
+    body = RecordingInput(instance=recording, data=raw, partial=True)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)

@@ -9,15 +9,8 @@ from ...selectors import access_requests_visible, proposals_visible
 from ...services.access_requests import access_request_create, access_request_decide
 from ...services.proposals import proposal_create, proposal_decide
 from ..serializers.contributions import AccessRequestSerializer, DecisionInput, ProposalSerializer
-from ..serializers.recordings import RecordingInput
+from ..serializers.recordings import validate_change
 from .base import visible_recording_or_404
-
-
-def validate_change(recording, raw: dict) -> dict:
-    """Turn a stored proposal back into validated data, checked against today's catalogue."""
-    body = RecordingInput(instance=recording, data=raw, partial=True)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
 
 
 class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -12,6 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from ...exports.premis import premis_xml
+from ...filters import RecordingFilter
 from ...models import Annotation, ProtocolLevel
 from ...policy import annotations_visible, history_for, recordings_derivable, recordings_visible
 from ...selectors import audible_among, events_for, narratives_for, recording_history, recording_list_visible
@@ -19,7 +20,6 @@ from ...services import contributions
 from ...services import recordings as svc
 from ...services.access_requests import access_request_create
 from ...services.errors import ServiceError
-from ..filters import RecordingFilter
 from ..renderers import PremisRenderer
 from ..serializers.contributions import (
     AccessRequestSerializer,

@@ -2,9 +2,9 @@
 import django_filters as df
 from django.db.models import Q
 
-from ..analysis import ANALYSER, VERSION
-from ..models import Analysis, Recording
-from ..policy import recordings_derivable
+from .analysis import ANALYSER, VERSION
+from .models import Analysis, Recording
+from .policy import recordings_derivable
 
 
 class RecordingFilter(df.FilterSet):

@@ -1,0 +1,89 @@
+"""The one way to search the catalogue: ``search(viewer, query, filters, page)``.
+
+The API (/api/search/) and the search page both call this and nothing below it. The caller's
+filters are the recording filters of CONTRACT.md (archive/filters.py), applied to the recordings
+archive/access.py lets the viewer see; the engine (query.py) matches, ranks and counts facets
+among those only. A search only reads: documents are rebuilt in the writing transaction's commit
+(index.py) and, for writes that bypass the services, by the worker's sweep (archive/tasks.py)."""
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.utils.translation import gettext
+
+from ..filters import RecordingFilter
+from ..models import Recording
+from ..policy import recordings_visible
+from ..services.errors import ServiceError
+from .query import facets as facet_counts
+from .query import search as match
+from .query import with_snippets
+
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Page:
+    offset: int = 0
+    limit: int = 50
+
+    @classmethod
+    def from_params(cls, params, *, default_limit: int = 50) -> "Page":
+        """From ``limit``/``offset`` query parameters; a clear error for anything but whole numbers."""
+        try:
+            limit = max(1, min(MAX_LIMIT, int(params.get("limit", default_limit))))
+            offset = max(0, int(params.get("offset", 0)))
+        except (TypeError, ValueError):
+            raise ServiceError(gettext("limit and offset must be whole numbers"), field="limit") from None
+        return cls(offset=offset, limit=limit)
+
+
+@dataclass
+class SearchResult:
+    terms: list[str]
+    hits: list[dict]  # the page's hits, each with its recording's summary and a snippet
+    facets: dict  # {facet: [{"value", "label", "count"}]} over every match the viewer may see
+    total: int  # hits in all pages
+
+
+class FilterError(ServiceError):
+    """A filter's value is malformed (``errors``: {filter: [messages]})."""
+
+    def __init__(self, errors: dict):
+        super().__init__("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in errors.items()))
+        self.fields = {k: [str(m) for m in v] for k, v in errors.items()}
+
+
+FILTER_NAMES = frozenset(RecordingFilter.base_filters) - {"q"}
+
+
+def recordings_filtered(viewer, filters: dict):
+    """The recordings the viewer may see, narrowed by ``filters`` (unknown names are ignored, as
+    the API's list ignores them)."""
+    given = {k: v for k, v in filters.items() if k in FILTER_NAMES}
+    filtered = RecordingFilter(given, queryset=recordings_visible(user=viewer), request=SimpleNamespace(user=viewer))
+    if not filtered.is_valid():
+        raise FilterError(dict(filtered.errors))
+    return filtered.qs
+
+
+def hit_summary(hit: dict, recordings: dict) -> dict:
+    """A hit as the API and the page show it: the recording's name, where it belongs, the link."""
+    r = recordings[hit["recording"]]
+    out = {"type": hit["type"], "score": hit["score"], "snippet": hit.get("snippet", ""),
+           "recording": {"id": str(r.pk), "title": r.title, "tradition": r.tradition.name, "community": r.community.name,
+                         "date": r.date},
+           "link": f"/recordings/{r.pk}/"}
+    if hit["type"] == "annotation":
+        out.update(annotation=str(hit["annotation"]), start=hit["start"], link=f"/recordings/{r.pk}/#t={hit['start']:g}")
+    return out
+
+
+def search(viewer, query: str, filters: dict, page: Page = Page()) -> SearchResult:
+    """Hits (recordings by score, then annotation moments), facet counts and the total, all over
+    what ``viewer`` may see after ``filters``."""
+    found = match(user=viewer, query=query or "", recordings=recordings_filtered(viewer, filters))
+    shown = with_snippets(found["hits"][page.offset:page.offset + page.limit], found["terms"])
+    recordings = Recording.objects.select_related("tradition", "community").in_bulk([h["recording"] for h in shown])
+    return SearchResult(terms=found["terms"], hits=[hit_summary(h, recordings) for h in shown],
+                        facets=facet_counts(user=viewer, recording_ids=found["recording_ids"]),
+                        total=len(found["hits"]))
