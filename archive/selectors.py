@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from .analysis import ANALYSER, VERSION
 from .localization import localized_text
 from .models import (
     AccessRequest,
@@ -32,8 +33,6 @@ from .policy import (
 
 def recording_list_visible(*, user) -> QuerySet[Recording]:
     """Visible recordings with what their JSON and cards need, fetched in a few queries."""
-    from .analysis import ANALYSER, VERSION
-
     current = Analysis.objects.filter(analyser=ANALYSER, version=VERSION, status=Analysis.Status.OK)
     return recordings_visible(user=user).select_related("place", "tradition", "community").prefetch_related(
         Prefetch("credits", queryset=RecordingPerson.objects.select_related("person")),

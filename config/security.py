@@ -2,6 +2,8 @@
 Permissions-Policy. Pages load scripts only from this site; the API docs page (Swagger UI)
 needs its inline bootstrap script and gets a policy that allows it."""
 from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
 
 POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
           "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -25,9 +27,6 @@ class SecurityHeadersMiddleware:
 
 def lockout_response(request, response=None, credentials=None, *args, **kwargs):
     """django-axes' answer to a locked-out sign-in: JSON under /api/, a page elsewhere."""
-    from django.http import JsonResponse
-    from django.shortcuts import render
-
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "too many failed sign-ins; try again in an hour", "code": "locked"}, status=429)
     return render(request, "registration/locked.html", status=429)

@@ -39,6 +39,21 @@ def _flush_with_retry(original):
 
 TransactionTestCase._fixture_teardown = _flush_with_retry(TransactionTestCase._fixture_teardown)
 
+BROWSER_FIXTURES = {"browser", "page"}
+LIVE_FIXTURES = {"celery_worker", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark what `make test-fast` leaves out, from what a test uses rather than by hand: a browser,
+    or a live worker, server or other started processes (tests/processes.py)."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        starts_processes = any(getattr(v, "__module__", None) == "tests.processes" for v in vars(item.module).values())
+        if used & LIVE_FIXTURES or item.get_closest_marker("worker") or starts_processes:
+            item.add_marker(pytest.mark.live)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def redis_server():

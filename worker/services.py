@@ -14,7 +14,7 @@ from .registry import queue_for
 
 
 def _send(job_id) -> None:
-    from .tasks import run_job
+    from .tasks import run_job  # tasks.py runs jobs through this module: a cycle
 
     run_job.apply_async(args=[str(job_id)], queue=queue_for(Job.objects.get(pk=job_id).kind))
     Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(enqueued_at=timezone.now(), message="")

@@ -4,12 +4,16 @@ import hashlib
 import html
 
 from django.conf import settings
+from django.conf import settings as django_settings
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import DataAndFiles, MultiPartParser
+
+from ..services.errors import ServiceError
+from ..services.ingest import check_filename
 
 
 class HashingUploadHandler(TemporaryFileUploadHandler):
@@ -49,9 +53,6 @@ class StrictDjangoMultiPartParser(DjangoMultiPartParser):
     """Django quietly strips path parts and control characters from file names; we refuse them instead."""
 
     def sanitize_file_name(self, file_name):
-        from ..services.errors import ServiceError
-        from ..services.ingest import check_filename
-
         try:
             check_filename(html.unescape(file_name))
         except ServiceError as exc:
@@ -73,6 +74,4 @@ class StrictMultiPartParser(MultiPartParser):
 
 
 def get_encoding(parser_context):
-    from django.conf import settings as django_settings
-
     return parser_context.get("encoding", django_settings.DEFAULT_CHARSET)

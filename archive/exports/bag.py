@@ -9,17 +9,16 @@ from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from ..api.serializers.recordings import RecordingOutput
 from ..models import Collection, PreservationEvent, RecordingFile
 from ..policy import bag_recordings, events_for
+from ..selectors import recording_list_visible
 from ..services.events import event_log
 from .dublin_core import dublin_core_xml
 from .premis import premis_xml
 
 
 def export_bag(*, collection: Collection, dest: Path, user=None) -> dict:
-    from ..api.serializers.recordings import RecordingOutput
-    from ..selectors import recording_list_visible
-
     dest = Path(dest)
     if dest.exists() and any(dest.iterdir()):
         raise FileExistsError(f"{dest} exists and is not empty")

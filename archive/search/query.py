@@ -8,8 +8,9 @@ from django.db import connection
 from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 
+from ..analysis import ANALYSER, VERSION
 from ..id_sets import id_set
-from ..models import Analysis, RecordingFile, SearchDocument
+from ..models import Analysis, Recording, RecordingFile, SearchDocument
 from ..policy import annotations_visible, recordings_visible
 from .highlight import snippet
 from .index import WEIGHT
@@ -156,9 +157,6 @@ def _facets_in_memory(snapshot, rows) -> dict:
 
 def facets(*, user, recording_ids) -> dict:
     """Counts over the matched recordings only (the caller passes what it may see)."""
-    from ..analysis import ANALYSER, VERSION
-    from ..models import Recording
-
     if isinstance(recording_ids, SnapshotRows):  # counted in the snapshot the search used
         return _facets_in_memory(recording_ids.snapshot, recording_ids.rows)
     qs = Recording.objects.filter(pk__in=id_set(recording_ids))

@@ -23,6 +23,7 @@ def analysis_current(recording: Recording) -> Analysis | None:
 
 def recording_analyse(*, recording: Recording, report=lambda p, m="": None) -> dict:
     """Analyse the master; idempotent for a version (a rerun replaces the row's results)."""
+    # the pipeline (numpy, scipy, essentia) loads only where a recording is analysed: the worker
     from ..analysis.pipeline import AnalysisError, analyse_file
 
     master = RecordingFile.objects.filter(recording=recording, role=RecordingFile.Role.MASTER).first()

@@ -18,7 +18,7 @@ import subprocess
 import uuid
 from pathlib import Path
 
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -167,8 +167,6 @@ def _restore_file(src: Path, entry: dict) -> str:
         return "already there"
     own = src / "files" / name
     if own.exists():
-        from django.core.files.storage import FileSystemStorage
-
         copy_checked(FileSystemStorage(location=str(src / "files")), default_storage, name, sha256=sha256, size=size)
         return "backup"
     for location in [*entry.get("replicas", []), *replica_locations()]:

@@ -4,13 +4,17 @@ The files come from a folder (`manage.py ingest`, the web drop folder) or from t
 (ingest_batches.py); the rows go through this one path either way."""
 import csv
 import io
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
+
+from worker.services import job_create
 
 from ..exports.manifest import COLUMNS, row_to_input
 from ..models import Membership, RecordingFile
@@ -80,6 +84,7 @@ def ingest_manifest(*, directory: Path, manifest: Path, user=None,
 
 def row_data(row: dict) -> dict:
     """A row as validated recording data (the API's own validation); raises on a bad row."""
+    # a row is checked by the API's own input contract; imported here, so services load without the API
     from ..api.serializers.recordings import RecordingInput
 
     raw, problems = row_to_input(row)
@@ -148,12 +153,6 @@ def _validation_text(detail, prefix="") -> str:
 
 def manifest_ingest_start(*, upload, user):
     """Keep an uploaded manifest and queue its ingest as a job (the message goes out on commit)."""
-    import uuid
-
-    from django.core.files.storage import default_storage
-
-    from worker.services import job_create
-
     with transaction.atomic():
         name = default_storage.save(f"ingest/manifests/{uuid.uuid4()}.csv", upload)
         return job_create(kind="ingest.manifest", params={"manifest": name, "filename": upload.name[:200]}, user=user)

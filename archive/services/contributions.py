@@ -1,9 +1,11 @@
 """Narratives and annotations that people add to recordings."""
+from django.db import transaction
 from django.utils.translation import gettext
 
 from ..models import Annotation, Narrative, ProtocolLevel
 from ..policy import is_member, is_steward, may_edit_narrative
 from ..search.index import search_mark_dirty
+from ..transcripts import TranscriptError, read_layers
 from .errors import NotAllowed, ServiceError
 
 
@@ -91,10 +93,6 @@ def annotations_import(*, recording, user, data: bytes, layer: str = "", languag
     """Import a transcript (WebVTT, SRT, ELAN, TextGrid) as annotation layers, all of it or none.
     ELAN and TextGrid tiers are layers of their own names (``layer`` names a single tier);
     WebVTT and SRT become the layer ``layer``. Returns the format and the annotations."""
-    from django.db import transaction
-
-    from ..transcripts import TranscriptError, read_layers
-
     if not is_member(user=user, community_id=recording.community_id):
         raise NotAllowed(gettext("only members of the recording's community may annotate it"))
     try:

@@ -9,6 +9,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext
 
+from worker.services import job_create
+
 from ..audio.probe import UnsupportedAudio, probe_audio
 from ..models import PreservationEvent, Recording, RecordingFile
 from ..policy import is_member
@@ -58,7 +60,6 @@ def recording_attach_master(*, recording: Recording, path: Path, original_name: 
     except UnsupportedAudio as exc:  # said with the file's own name, never where the server keeps it
         raise ServiceError(str(exc).replace(str(path), name), field="file") from None
     storage_name = f"recordings/{recording.pk}/master-{sha256[:16]}.{info.extension}"
-    from worker.services import job_create
 
     stored = None
     try:

@@ -7,6 +7,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext
 
+from worker.models import Job
+from worker.services import job_create
+
 from ..models import IngestBatch, Upload
 from .bulk_ingest import IngestReport, ingest_rows, manifest_rows, row_problem
 from .errors import Conflict, ServiceError
@@ -76,9 +79,6 @@ def batch_files(batch: IngestBatch) -> list[dict]:
 
 def batch_start(*, batch: IngestBatch):
     """Queue the ingest once every file has arrived (again: the same job)."""
-    from worker.models import Job
-    from worker.services import job_create
-
     missing = [f["name"] for f in batch_files(batch) if not f["complete"]]
     if missing:
         raise ServiceError(gettext("these files have not all arrived yet: %(files)s") % {"files": ", ".join(missing)})

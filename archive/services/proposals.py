@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from ..models import Proposal
+from ..models import Proposal, Recording
 from .decisions import lock_pending
 from .errors import NotAllowed, ServiceError
 
@@ -22,14 +22,12 @@ def proposal_decide(*, proposal_id, user, approve: bool, reason: str = "", valid
 
     ``validate`` turns the stored raw change back into validated data (the API's serializer).
     """
-    from .recordings import _apply
+    from .recordings import _apply  # recordings.py proposes through this module: a cycle
 
     with transaction.atomic():
         proposal = lock_pending(Proposal, proposal_id, user=user, what="proposals", noun="proposal")
         if approve:
             data = validate(proposal.recording, proposal.changes) if validate else proposal.changes
-            from ..models import Recording
-
             recording = Recording.objects.select_for_update().get(pk=proposal.recording_id)
             recording._change_reason = f"proposal {proposal.pk}"
             _apply(recording, data, proposal.proposer, creating=False)

@@ -1,8 +1,11 @@
 """Creating, changing, withdrawing and erasing recordings."""
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
+
+from worker.services import job_create
 
 from ..dates import parse_partial_date
 from ..models import (
@@ -62,7 +65,7 @@ def recording_update(*, recording: Recording, data: dict, user):
     Returns ("applied", recording) or ("proposed", proposal).
     """
     if not is_steward(user=user, community_id=recording.community_id):
-        from .proposals import proposal_create
+        from .proposals import proposal_create  # proposals.py applies through this module: a cycle
 
         return "proposed", proposal_create(recording=recording, data=data, user=user)
     if "community" in data and data["community"].pk != recording.community_id:
@@ -185,7 +188,6 @@ def recording_withdraw(*, recording: Recording, user, erase: bool = False, reaso
     """Withdraw a recording; with ``erase`` its files are deleted by a job. Returns the job or None."""
     if not is_steward(user=user, community_id=recording.community_id):
         raise NotAllowed(gettext("only the community's stewards may withdraw a recording"))
-    from worker.services import job_create  # the job row is written in this same transaction
 
     with transaction.atomic():
         locked = Recording.objects.select_for_update().get(pk=recording.pk)
@@ -207,7 +209,6 @@ def recording_erase_files(*, recording: Recording, reason: str = "", user=None) 
     """Delete every stored file of a withdrawn recording and log the erasure. Idempotent."""
     if recording.status != Recording.Status.WITHDRAWN:
         raise ServiceError(gettext("only a withdrawn recording can be erased"))
-    from django.core.files.storage import default_storage
 
     prefix = f"recordings/{recording.pk}/"
     removed = _delete_tree(default_storage, prefix)

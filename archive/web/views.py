@@ -1,4 +1,5 @@
 """Server-rendered pages. Every recording read goes through archive.access."""
+from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from ..exports.manifest import COLUMNS
 from ..labels import ENFORCED, policy_rows
 from ..languages import country_name, language_name
 from ..localization import localized_text
-from ..models import Collection, Community, Label, LabelRule, Recording, Tradition
+from ..models import Collection, Community, Label, LabelRule, Recording, ShareLink, Tradition
 from ..policy import (
     annotations_visible,
     is_member,
@@ -55,6 +56,7 @@ from ..services.communities import membership_remove, membership_set, protocol_c
 from ..services.errors import ServiceError
 from ..services.proposals import proposal_decide
 from ..services.recordings import recording_update
+from ..services.share_links import share_link_create, share_link_open, share_link_revoke
 from ..warnings import recording_warnings
 
 HOME_RECENT = 12  # the newest recordings the home page lists
@@ -382,9 +384,6 @@ def dashboard_consent(request, pk):
 
 def share_open(request, token):
     """A share link: opens one recording to its holder until its date, or says why not."""
-    from ..services.errors import ServiceError
-    from ..services.share_links import share_link_open
-
     try:
         link = share_link_open(token=token, request=request)
     except ServiceError as exc:
@@ -398,10 +397,6 @@ def share_open(request, token):
 @require_POST
 def recording_share(request, pk):
     """A steward makes a share link; its address is shown once, in the message."""
-    from datetime import date
-
-    from ..services.share_links import share_link_create
-
     recording = get_object_or_404(recording_list_visible(user=request.user), pk=pk)
     try:
         until = date.fromisoformat(request.POST.get("until", ""))
@@ -423,9 +418,6 @@ def recording_share(request, pk):
 @login_required
 @require_POST
 def share_revoke(request, pk):
-    from ..models import ShareLink
-    from ..services.share_links import share_link_revoke
-
     link = ShareLink.objects.select_related("recording").filter(pk=pk).first()
     if link is None or not is_steward(user=request.user, community_id=link.recording.community_id):
         raise Http404

@@ -1,4 +1,5 @@
 """/api/style-models/ and /api/examples/: thin adapters over the generation services."""
+from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext
@@ -79,7 +80,6 @@ class StudyExampleViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         if example.withdrawn_at is not None:
             return Response({"detail": f"this example was withdrawn: {example.withdrawn_reason}", "code": "withdrawn"},
                             status=status.HTTP_410_GONE)
-        from django.core.files.storage import default_storage
 
         name = getattr(example, field)
         if not name or not default_storage.exists(name):

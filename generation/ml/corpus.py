@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import random
 import tarfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -159,8 +160,6 @@ def fold_octave_errors(notes: list[Note], degrees: int, *, reach: int = 3) -> in
 
 def split_by_piece(pieces: list[Piece], *, held_out: float = 0.2, seed: int = 0) -> tuple[list[Piece], list[Piece]]:
     """Whole pieces go to one side or the other, in a seeded order."""
-    import random
-
     order = list(range(len(pieces)))
     random.Random(seed).shuffle(order)
     cut = max(1, round(len(pieces) * held_out)) if len(pieces) > 1 else 0

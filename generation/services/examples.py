@@ -2,6 +2,8 @@
 as MusicXML, SVG, MIDI and audio, and record where it came from."""
 import json
 from dataclasses import dataclass
+from pathlib import Path
+from tempfile import TemporaryDirectory
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -111,9 +113,6 @@ def _load(model: StyleModel):
         corpus = json.loads(handle.read())
     vocab = Vocabulary(*corpus["vocab"])
     if model.chosen == "transformer" and model.checkpoint_file:
-        from pathlib import Path
-        from tempfile import TemporaryDirectory
-
         # torch only here, on the worker that generates: the web process imports this module too
         from generation.ml.transformer import TransformerPredictor, load_transformer
 

@@ -5,6 +5,7 @@ import json
 import statistics
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -186,7 +187,6 @@ def _frozen(name: str, sha256: str, what: str) -> bytes:
 
 def _recording_timbre(recording_id: str, notes: list[dict]) -> list[float] | None:
     """Harmonic amplitudes from the access copy (or the master), a window per transcribed note."""
-    import numpy as np
     import soundfile as sf
 
     files = {f.role: f for f in RecordingFile.objects.filter(recording_id=recording_id)}

@@ -4,6 +4,8 @@ from rest_framework import serializers
 
 from ...dates import parse_partial_date
 from ...models import Collection, Community, Label, Recording, Tradition
+from ...selectors import attribution_texts
+from ...warnings import recording_warnings
 from .fields import PersonCreditSerializer, PlaceSerializer, ProtocolField
 
 
@@ -58,14 +60,10 @@ class RecordingOutput(serializers.ModelSerializer):
 
     def get_attribution(self, obj) -> list[str]:
         """The Attribution texts the community bound to this recording's labels."""
-        from ...selectors import attribution_texts
-
         return attribution_texts(recording=obj)
 
     def get_content_warnings(self, obj) -> list[str]:
         """Warnings to show before the recording: the community's own, and for people who have died."""
-        from ...warnings import recording_warnings
-
         return recording_warnings(obj)
 
     def get_media(self, obj) -> list[dict]:

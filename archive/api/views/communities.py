@@ -1,4 +1,5 @@
 """/api/communities/, members and protocols; /api/traditions/; /api/collections/."""
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -100,7 +101,6 @@ class TraditionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             raise PermissionDenied(gettext("only stewards and staff may add traditions"))
         if not may_add_tradition(user=self.request.user, custodians=serializer.validated_data.get("communities", [])):
             raise PermissionDenied(gettext("you may name as custodians only communities you steward"))
-        from django.utils.text import slugify
 
         slug = serializer.validated_data.get("slug") or slugify(serializer.validated_data["name"], allow_unicode=True)
         serializer.save(slug=slug)

@@ -2,7 +2,9 @@
 (or master), and the waveform peaks. Every read goes through archive.access."""
 from pathlib import Path
 
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -12,12 +14,13 @@ from rest_framework.response import Response
 
 from ...analysis.export import notes_to_midi, notes_to_musicxml
 from ...analysis.notes import Note
-from ...models import Analysis, RecordingFile
+from ...models import Analysis, RecordingFile, Score
 from ...policy import may_download_master, recordings_audible, recordings_visible, viewer_for
 from ...selectors import same_master_elsewhere
 from ...services.analysis import analysis_current, analysis_notes, pitch_contour
 from ...services.errors import ServiceError
 from ...services.ingest import recording_attach_master
+from ...services.scores import score_attach
 from ...services.share_links import share_link_log_listen
 from ..ranges import ranged_file_response
 from ..upload_handler import HashingUploadHandler, StrictMultiPartParser
@@ -199,9 +202,6 @@ class RecordingMediaMixin:
     def scores(self, request, pk=None):
         """Symbolic transcriptions (MusicXML, MIDI, ABC, Humdrum kern): members attach them, those who
         may hear the recording read them. Style models learn from them beside the analysed notes."""
-        from ...models import Score
-        from ...services.scores import score_attach
-
         if request.method == "POST":
             recording = self.get_object()
             upload = request.FILES.get("file")
@@ -219,10 +219,6 @@ class RecordingMediaMixin:
     @action(detail=True, methods=["get"], url_path=r"scores/(?P<score_pk>[0-9a-f-]{36})")
     def score_file(self, request, pk=None, score_pk=None):
         """The score file as it was uploaded."""
-        from django.core.files.storage import default_storage
-
-        from ...models import Score
-
         recording = self._audible(request)
         score = Score.objects.filter(recording=recording, pk=score_pk).first()
         if score is None:
@@ -235,8 +231,6 @@ class RecordingMediaMixin:
 
 
 def _score_json(score) -> dict:
-    from django.urls import reverse
-
     return {"id": str(score.pk), "format": score.format, "title": score.title, "original_name": score.original_name,
             "sha256": score.sha256, "size": score.size, "notes": score.notes, "created": score.created,
             "url": reverse("recording-score-file", args=[score.recording_id, score.pk])}

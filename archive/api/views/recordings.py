@@ -1,7 +1,9 @@
 """/api/recordings/ and what hangs off one recording."""
+import csv
+import io
 import uuid
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -11,15 +13,18 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from ...exports.manifest import COLUMNS, recording_to_row
 from ...exports.premis import premis_xml
 from ...filters import RecordingFilter
 from ...models import Annotation, ProtocolLevel
 from ...policy import annotations_visible, history_for, recordings_derivable, recordings_visible
+from ...search.similar import similar_recordings
 from ...selectors import audible_among, events_for, narratives_for, recording_history, recording_list_visible
 from ...services import contributions
 from ...services import recordings as svc
 from ...services.access_requests import access_request_create
 from ...services.errors import ServiceError
+from ...transcripts import write_eaf, write_vtt
 from ..renderers import PremisRenderer
 from ..serializers.contributions import (
     AccessRequestSerializer,
@@ -29,6 +34,7 @@ from ..serializers.contributions import (
     NarrativeSerializer,
     ProposalSerializer,
 )
+from ..serializers.fields import ProtocolField
 from ..serializers.recordings import RecordingInput, RecordingOutput
 from .base import visible_recording_or_404
 from .media import RecordingMediaMixin
@@ -73,13 +79,6 @@ class RecordingViewSet(RecordingMediaMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], url_path="export")
     def export_csv(self, request):
         """The (filtered) list as CSV in the bulk-ingest manifest's columns, ready to ingest elsewhere."""
-        import csv
-        import io
-
-        from django.http import HttpResponse
-
-        from ...exports.manifest import COLUMNS, recording_to_row
-
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
         writer.writeheader()
@@ -126,8 +125,6 @@ class RecordingViewSet(RecordingMediaMixin, viewsets.GenericViewSet):
     def similar(self, request, pk=None):
         """Nearest recordings by analysed features (cosine). Derived from the audio, so only for a
         recording the caller may hear, and among those they may hear (hidden: 404; visible only: 403)."""
-        from ...search.similar import similar_recordings
-
         visible = recordings_derivable(user=request.user)
         recording = visible.filter(pk=self.recording_pk()).first()
         if recording is None:
@@ -190,8 +187,6 @@ class RecordingViewSet(RecordingMediaMixin, viewsets.GenericViewSet):
     def annotations_import(self, request, pk=None):
         """A transcript becomes annotation layers (members; all or none): WebVTT or SRT (one layer,
         named by ``layer``), ELAN .eaf or Praat TextGrid (a layer per tier)."""
-        from ..serializers.fields import ProtocolField
-
         recording = self.get_object()
         upload = request.FILES.get("file")
         if upload is None or upload.size > 5 * 1024 * 1024:
@@ -214,10 +209,6 @@ class RecordingViewSet(RecordingMediaMixin, viewsets.GenericViewSet):
     def annotations_export(self, request, pk=None):
         """The annotations the caller may see (optionally one layer) as WebVTT, or with ``as=eaf`` as
         an ELAN document with a tier per layer."""
-        from django.http import HttpResponse
-
-        from ...transcripts import write_eaf, write_vtt
-
         recording = self.get_object()
         notes = annotations_visible(user=request.user, recording=recording).order_by("start", "end")
         if request.query_params.get("layer"):

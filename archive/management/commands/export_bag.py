@@ -2,6 +2,8 @@
 
 Without --as, only what anyone may see and hear goes in; with a steward of the owning
 community (or staff), its restricted recordings too, with their protocols and labels."""
+import uuid
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -35,8 +37,6 @@ class Command(BaseCommand):
 
 
 def _is_uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(value)
         return True
