@@ -17,8 +17,9 @@ from generation.ml.sampling import Constraints, Unsatisfiable, sample
 from generation.ml.tokens import DURATION_ALPHABET, Note, PitchSet, Vocabulary, encode_piece
 from generation.ml.train import train_style_model, unigram_bits
 from generation.ml.transformer import TransformerConfig, train_transformer
+from tests.shared_data import shared_data
 
-SYMBTR = Path(__file__).resolve().parents[3] / "shared" / "data" / "makam" / "symbtr" / "SymbTr_txt_all_2200.tar.gz"
+SYMBTR = ("makam", "symbtr", "SymbTr_txt_all_2200.tar.gz")
 HICAZ = PitchSet((0.0, 113.2, 384.9, 498.1, 701.9, 792.5, 1018.9))
 
 
@@ -65,9 +66,8 @@ def test_kinder_ppm_beats_the_baselines_on_held_out_songs(kinder):
     assert bits < 2.3  # the published IDyOM figure for this corpus is 2.106 (10-fold; see make bench)
 
 
-@pytest.mark.skipif(not SYMBTR.exists(), reason="../shared/data is beside the checkout in CI")
 def test_symbtr_makam_is_modelled_in_commas_not_semitones():
-    pieces = symbtr_pieces(SYMBTR, makams=["hicaz"], limit=40)
+    pieces = symbtr_pieces(shared_data(*SYMBTR), makams=["hicaz"], limit=40)
     steps = {n.step % 53 for p in pieces for n in p.notes if n.step is not None}
     assert len(steps) > 12  # Holdrian commas: more pitch classes than 12-TET could hold
     result = train_style_model(pieces, degrees=53, checkpoint=Path("/nonexistent"), transformer=None)
