@@ -111,6 +111,10 @@ def main() -> int:
 
     result["search"] = search_bench()
     result["analysis"] = analysis_bench()
+    from bench.transcription import print_rows as print_transcription
+    from bench.transcription import run as transcription_bench
+
+    result["transcription"] = transcription_bench(int(os.environ.get("BENCH_SYNTHETIC", "30")))
     result["style_models"] = style_bench()
     from bench.preservation import print_rows as print_preservation
     from bench.preservation import run as preservation_bench
@@ -152,6 +156,7 @@ def main() -> int:
     print("accuracy on real data:")
     for name, row in acc["real"].items():
         print(f"  {name:<36} {json.dumps(row, ensure_ascii=False)}")
+    print_transcription(result["transcription"])
     print_style(result["style_models"])
     print_preservation(result["preservation"])
     print_load(result["load"])

@@ -16,7 +16,8 @@ class PitchTrack:
     times: np.ndarray       # seconds, every HOP_SECONDS
     hz: np.ndarray          # 0 where unvoiced
     confidence: np.ndarray  # 0..1
-    level_db: np.ndarray | None = None  # 40 ms RMS level per frame, for note re-articulations
+    level_db: np.ndarray | None = None  # 40 ms RMS level per frame: voicing, where a note reaches full voice
+    articulation_db: np.ndarray | None = None  # 20 ms RMS level per frame: the short dip of a note sung again
 
     @property
     def voiced(self) -> np.ndarray:
@@ -50,6 +51,10 @@ class PitchTrack:
         return out
 
 
+# A note sung again on the same pitch dips for a few tens of milliseconds: a 40 ms level smears
+# the dip under the threshold, a 20 ms one keeps it (measured: repeated notes on the synthetic
+# set found 318 of 396 notes with 40 ms, all with 20 ms; vocadito unchanged).
+ARTICULATION_WINDOW = 0.02
 CHUNK_SECONDS = 300.0
 OVERLAP_SECONDS = 3.0
 
@@ -62,6 +67,7 @@ def track_pitch(audio: np.ndarray, rate: int, *, min_hz: float = 55.0, max_hz: f
     hz = np.zeros(len(times))
     confidence = np.zeros(len(times))
     level = np.zeros(len(times))
+    articulation = np.zeros(len(times))
     start = 0.0
     while start < total:
         end = min(total, start + CHUNK_SECONDS)
@@ -72,11 +78,13 @@ def track_pitch(audio: np.ndarray, rate: int, *, min_hz: float = 55.0, max_hz: f
         c_hz, c_conf = _melodia(chunk, rate, local, min_hz, max_hz)
         hz[keep], confidence[keep] = c_hz, c_conf
         level[keep] = frame_level_db(chunk, rate, local)
+        articulation[keep] = frame_level_db(chunk, rate, local, window=ARTICULATION_WINDOW)
         start = end
     # guessUnvoiced gives low notes a pitch with zero confidence; silence is told apart by energy instead.
     if len(level):
         hz[level < np.percentile(level, 95) - 40.0] = 0.0
-    return PitchTrack(times=times, hz=hz, confidence=np.clip(confidence, 0, 1), level_db=level)
+    return PitchTrack(times=times, hz=hz, confidence=np.clip(confidence, 0, 1), level_db=level,
+                      articulation_db=articulation)
 
 
 def _melodia(audio: np.ndarray, rate: int, times: np.ndarray, min_hz: float, max_hz: float):
@@ -99,9 +107,9 @@ def _melodia(audio: np.ndarray, rate: int, times: np.ndarray, min_hz: float, max
     return hz[idx], confidence[idx]
 
 
-def frame_level_db(audio: np.ndarray, rate: int, times: np.ndarray) -> np.ndarray:
-    """The 40 ms RMS level around each frame, in dBFS."""
-    half = int(0.02 * rate)
+def frame_level_db(audio: np.ndarray, rate: int, times: np.ndarray, *, window: float = 0.04) -> np.ndarray:
+    """The RMS level over ``window`` seconds around each frame, in dBFS."""
+    half = int(window / 2 * rate)
     energy = np.square(audio, dtype=np.float32)
     cumulative = np.concatenate([[0.0], np.cumsum(energy, dtype=np.float64)])
     centres = (times * rate).astype(int)

@@ -1,7 +1,6 @@
 """The analysis core measured against known truth: synthetic recordings whose pitch, tonic,
 notes and scale are known (see tests/audio/melody.py), and real recordings with annotations."""
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,8 +10,7 @@ from archive.analysis.pipeline import analyse_file
 from archive.analysis.tonic import estimate_tonic
 from archive.analysis.tracks import track_from_series
 from tests.audio.melody import SCALES, write_melody
-
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+from tests.shared_data import shared_data
 
 
 def used_degrees(truth, *, min_share=0.08) -> list[float]:
@@ -50,9 +48,11 @@ def test_raw_pitch_accuracy_at_least_0_9(synthetic):
     assert np.mean(rpa) >= 0.9 and min(rpa) >= 0.8, rpa
 
 
-def test_note_f_measure_at_least_0_8(synthetic):
+def test_note_f_measure_at_least_0_9_repeated_notes_included(synthetic):
+    """The synthetic melodies sing many notes twice on one pitch, parted by a 40 ms dip: each is a note."""
     scores = [note_f_measure(t.notes, [(n.onset, n.onset + n.duration, n.hz) for n in r.notes]) for t, r in synthetic]
-    assert np.mean(scores) >= 0.8, scores
+    assert np.mean(scores) >= 0.9, scores
+    assert all(0 <= n.confidence <= 1 for _, r in synthetic for n in r.notes)
 
 
 def test_scale_degrees_within_10_cents(synthetic):
@@ -86,24 +86,35 @@ def test_a_tonic_set_by_hand_wins(tmp_path):
     assert (result.tonic.hz, result.tonic.method) == (200.0, "set by hand")
 
 
-@pytest.mark.skipif(not (SHARED / "audio" / "vocadito").exists(), reason="../shared/data not present")
 def test_real_voice_vocadito():
-    base = SHARED / "audio" / "vocadito"
+    base = shared_data("audio", "vocadito")
     result = analyse_file(base / "Audio" / "vocadito_1.wav")
     f0 = np.loadtxt(base / "Annotations" / "F0" / "vocadito_1_f0.csv", delimiter=",")
     assert raw_pitch_accuracy(f0[:, 0], f0[:, 1], result.pitch.times, result.pitch.hz) >= 0.9
-    notes = np.loadtxt(base / "Annotations" / "Notes" / "vocadito_1_notesA1.csv", delimiter=",")
-    f = note_f_measure([(o, o + d, h) for o, h, d in notes], [(n.onset, n.onset + n.duration, n.hz) for n in result.notes])
-    assert f >= 0.5  # two human annotators agree at 0.86; `make bench` reports ours
+    ours = [(n.onset, n.onset + n.duration, n.hz) for n in result.notes]
+    for annotator in ("A1", "A2"):  # the two annotators agree with each other at 0.86 (`make bench`)
+        notes = np.loadtxt(base / "Annotations" / "Notes" / f"vocadito_1_notes{annotator}.csv", delimiter=",")
+        assert note_f_measure([(o, o + d, h) for o, h, d in notes], ours) >= 0.75, annotator
+    assert max(n.hz for n in result.notes) < 400  # no breath read two octaves above a voice under 220 Hz
 
 
-@pytest.mark.skipif(not (SHARED / "makam").exists(), reason="../shared/data not present")
 def test_makam_tonic_from_real_pitch_tracks():
     """OTMM: 20 real performances, one per makam, with annotated tonics (CC BY-NC-SA, read in place)."""
-    base = SHARED / "makam" / "otmm_pitch_tracks"
+    base = shared_data("makam", "otmm_pitch_tracks")
     annotations = {a["mbid"].rsplit("/", 1)[-1]: a["tonic"] for a in json.loads((base / "annotations.json").read_text())}
     hits = []
     for path in sorted((base / "data").glob("*/*.pitch")):
         tonic = estimate_tonic(track_from_series(np.loadtxt(path), 128 / 44100))
         hits.append(abs(cents_between(tonic.hz, annotations[path.stem])) <= 25)
     assert np.mean(hits) >= 0.75, hits
+
+
+def test_notes_far_outside_the_performances_range_are_left_out():
+    from archive.analysis.notes import Note, within_range
+
+    def note(onset, cents, duration=0.4):
+        return Note(onset=onset, duration=duration, hz=200 * 2 ** (cents / 1200), cents=cents, degree=None, deviation=None)
+
+    sung = [note(i * 0.5, c) for i, c in enumerate([0, 200, 400, 700, -500, 1200, 900])]
+    breath = note(4.0, 2400, duration=0.15)
+    assert within_range([*sung, breath]) == sung
