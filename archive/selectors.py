@@ -17,6 +17,7 @@ from .models import (
     RecordingFile,
     RecordingPerson,
     Tradition,
+    Transcription,
 )
 from .policy import (
     access_requests_visible,
@@ -192,3 +193,14 @@ def recording_visible_or_404(*, user, pk):
     if recording is None:
         raise Http404
     return recording
+
+
+def transcriptions_of(recording) -> list:
+    """A recording's corrected transcriptions, newest first (version 0, the automatic one, is its
+    current analysis')."""
+    return list(Transcription.objects.filter(recording=recording).select_related("author").order_by("-number"))
+
+
+def transcription_newest(recording):
+    """The newest person's version, or None: what exports and style models use over the automatic one."""
+    return Transcription.objects.filter(recording=recording).order_by("-number").first()

@@ -35,7 +35,7 @@ FAMILY = "v"
 TABLE = "archive_catalogueversion"
 
 _CATALOGUE = re.compile(r"(archive|generation)_(?!(upload|ingestbatch|filecopy|sharelinkuse|catalogueversion)$)\w+")
-_VISIBILITY = re.compile(r"archive_(?!(preservationevent|upload|ingestbatch|filecopy|sharelinkuse|proposal|score|narrative"
+_VISIBILITY = re.compile(r"archive_(?!(preservationevent|upload|ingestbatch|filecopy|sharelinkuse|proposal|score|narrative|transcription"
                          r"|searchdocument\w*|historical\w*|catalogueversion)$)\w+")
 _SEARCH = re.compile(r"archive_(searchdocument|recording\w*|analysis|annotation|tradition|community"
                      r"|place|instrument|language|label)")

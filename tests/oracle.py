@@ -115,6 +115,12 @@ def may_train_on(user, rec: Recording, today: date) -> bool:
     return not (codes & MEMBERS_ONLY_LABELS) or _role(user, rec.community_id) is not None
 
 
+def may_correct_notes(user, rec: Recording, today: date) -> bool:
+    """Saving a corrected transcription: members of the recording's community (any role) and
+    staff, who may hear it."""
+    return may_hear(user, rec, today) and (_staff(user) or _role(user, rec.community_id) is not None)
+
+
 def sees_details(user, rec: Recording) -> bool:
     """Who made an event, its detail, history's values and authors: staff and the community's stewards."""
     return _staff(user) or _role(user, rec.community_id) == Membership.Role.STEWARD

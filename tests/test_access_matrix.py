@@ -11,7 +11,7 @@ from archive.access import recordings_audible, recordings_visible
 from archive.models import Annotation, Narrative, Recording
 from tests import factories as f
 from tests.factories import api_client as client_for
-from tests.oracle import may_hear, may_see, sees_details
+from tests.oracle import may_correct_notes, may_hear, may_see, sees_details
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +115,8 @@ def test_media_access_follows_the_media_protocol(world, who):
         assert (rec.pk in audible) == may_hear(user, rec, today), (who, name)
         # The file endpoints: hidden → 404; visible but not audible → 403; audible (no file yet) → 404.
         expected = 404 if not may_see(user, rec, today) else (404 if may_hear(user, rec, today) else 403)
-        for sub in ("audio/", "peaks/", "analysis/", "pitch/", "notes/", "notes/midi/", "notes/musicxml/"):
+        for sub in ("audio/", "peaks/", "analysis/", "pitch/", "notes/", "notes/midi/", "notes/musicxml/",
+                    "transcriptions/", "transcriptions/0/", "transcriptions/1/"):
             assert api.get(f"/api/recordings/{rec.pk}/{sub}").status_code == expected, (who, name, sub)
         insider = who in ("member", "insider", "steward", "staff")  # the master is for the community's members
         if not may_see(user, rec, today):
@@ -125,6 +126,18 @@ def test_media_access_follows_the_media_protocol(world, who):
         else:
             master = 404 if insider else 403  # 404: allowed, but no file has been uploaded
         assert api.get(f"/api/recordings/{rec.pk}/audio/?original=1").status_code == master, (who, name, "original")
+        # a corrected transcription: refused as hidden or inaudible; allowed ones reach the check
+        # that the recording has an analysis to read the notes in (400 here: none was made)
+        if user is None:
+            correct = 401  # asked to sign in first, hidden or not: it tells nothing
+        elif not may_see(user, rec, today):
+            correct = 404
+        elif not may_hear(user, rec, today):
+            correct = 403
+        else:
+            correct = 400 if may_correct_notes(user, rec, today) else 403
+        answer = api.post(f"/api/recordings/{rec.pk}/transcriptions/", {"notes": [], "based_on": 0}, format="json")
+        assert answer.status_code == correct, (who, name, "correct notes", answer.content)
 
 
 def test_hidden_and_missing_recordings_answer_alike(world):

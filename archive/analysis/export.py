@@ -9,10 +9,11 @@ from music.pitch import midi_number
 from .notes import Note
 
 
-def notes_to_midi(notes: list[Note], *, program: int = 73) -> bytes:
-    """The transcription on one channel, each note at its exact pitch."""
+def notes_to_midi(notes: list[Note], *, program: int = 73, name: str = "Transcription") -> bytes:
+    """The transcription on one channel, each note at its exact pitch (``name``: the track's, which
+    says which transcription it is)."""
     return write_midi([(midi_number(n.hz), n.onset, n.onset + n.duration) for n in notes], program=program,
-                      name="Transcription", tempo=60)
+                      name=name, tempo=60)
 
 
 def notes_to_musicxml(notes: list[Note], *, title: str = "Transcription", divisions: int = 8) -> bytes:

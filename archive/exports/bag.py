@@ -1,5 +1,6 @@
 """A BagIt 1.0 bag of a collection: masters, Dublin Core and the full JSON record of each
-recording, its preservation events (JSON and PREMIS 3), sha256 and sha512 manifests (the bagit library)."""
+recording, its preservation events (JSON and PREMIS 3), the transcription in use (notes.json, saying
+whether people corrected it), sha256 and sha512 manifests (the bagit library)."""
 import json
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ from ..models import Collection, PreservationEvent, RecordingFile
 from ..policy import bag_recordings, events_for
 from ..selectors import recording_list_visible
 from ..services.events import event_log
+from ..services.transcriptions import transcription_in_use
 from .dublin_core import dublin_core_xml
 from .premis import premis_xml
 
@@ -43,6 +45,11 @@ def export_bag(*, collection: Collection, dest: Path, user=None) -> dict:
                   for e in events_for(user=user, recording=recording)]
         (folder / "events.json").write_text(json.dumps(events, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
         (folder / "premis.xml").write_bytes(premis_xml(recording=recording, user=user))  # the same history, as PREMIS 3
+        in_use = transcription_in_use(recording)  # the exporter may hear every recording in the bag
+        if in_use is not None:
+            notes, what = in_use
+            (folder / "notes.json").write_text(json.dumps({"transcription": what, "notes": notes}, ensure_ascii=False,
+                                                          indent=1))
         exported.append(recording)
     (dest / "collection.json").write_text(json.dumps({
         "id": str(collection.pk), "title": collection.title, "description": collection.description,

@@ -9,6 +9,7 @@ from .files import FileCopy, RecordingFile
 from .recording import Recording, RecordingLabel, RecordingPerson
 from .scores import Score
 from .search import SearchDocument
+from .transcriptions import Transcription
 from .uploads import IngestBatch, Upload
 from .versions import CatalogueVersion
 
@@ -17,6 +18,6 @@ __all__ = [
     "Instrument",
     "Label", "LabelRule",
     "Language", "Membership", "Narrative", "Person", "Place", "PreservationEvent", "Proposal",
-    "Protocol", "ProtocolLevel", "Recording", "RecordingFile", "RecordingLabel", "RecordingPerson", "Score",
+    "Protocol", "ProtocolLevel", "Recording", "RecordingFile", "RecordingLabel", "RecordingPerson", "Score", "Transcription",
     "SearchDocument", "ShareLink", "ShareLinkUse", "Tradition", "Upload",
 ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from archive.models import RecordingFile, Score, Tradition
-from archive.selectors import attribution_texts
+from archive.selectors import attribution_texts, transcription_newest
 from archive.services.analysis import analysis_current
 from archive.services.derivatives import local_copy, storage_replace
 from archive.services.errors import ServiceError
@@ -58,7 +58,12 @@ def style_model_create(*, user, tradition: Tradition) -> StyleModel:
         if analysis is not None and analysis.notes_file:
             source.update(analysis=str(analysis.pk), analyser_version=analysis.version, notes_file=analysis.notes_file,
                           notes_sha256=sha256_stored(analysis.notes_file)[0], tonic_hz=recording.tonic_hz or analysis.tonic_hz,
-                          tempo_bpm=analysis.tempo_bpm, pitch_set=analysis.summary.get("pitch_set", []))
+                          tempo_bpm=analysis.tempo_bpm, pitch_set=analysis.summary.get("pitch_set", []),
+                          transcription={"number": 0, "source": "automatic"})
+            corrected = transcription_newest(recording)  # people's corrections win over the automatic notes
+            if corrected is not None:
+                source.update(notes_file=corrected.notes_file, notes_sha256=corrected.sha256,
+                              transcription={"number": corrected.number, "source": "corrected", "sha256": corrected.sha256})
         sources.append(source)
     if not sources:
         raise ServiceError(gettext("no recordings of this tradition may be learned from: none is published, analysed and "

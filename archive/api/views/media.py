@@ -12,12 +12,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from ...analysis.export import notes_to_midi, notes_to_musicxml
-from ...analysis.notes import Note
 from ...models import Analysis, RecordingFile, Score
 from ...policy import may_download_master, recordings_audible, recordings_visible, viewer_for
 from ...selectors import same_master_elsewhere
-from ...services.analysis import analysis_current, analysis_notes, pitch_contour
+from ...services.analysis import analysis_current, pitch_contour
 from ...services.errors import ServiceError
 from ...services.ingest import recording_attach_master
 from ...services.scores import score_attach
@@ -71,7 +69,7 @@ def upload_result(row: RecordingFile, job, *, user=None) -> dict:
             "analysis_job": str(job.analysis_job.pk) if getattr(job, "analysis_job", None) else None}
 
 
-def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+def download_response(data: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -165,28 +163,6 @@ class RecordingMediaMixin:
             raise ServiceError(gettext("max_points must be a whole number"), field="max_points") from None
         return Response(pitch_contour(analysis, max_points=max_points))
 
-    @extend_schema(responses={(200, "application/json"): list})
-    @action(detail=True, methods=["get"])
-    def notes(self, request, pk=None):
-        """The transcribed notes: onset, duration, Hz, cents from the tonic, nearest scale degree."""
-        return Response(analysis_notes(self._analysis(request)))
-
-    @extend_schema(responses={(200, "audio/midi"): bytes})
-    @action(detail=True, methods=["get"], url_path="notes/midi")
-    def notes_midi(self, request, pk=None):
-        """The transcription as MIDI: each note's microtonal deviation as a pitch bend (range ±2 semitones)."""
-        analysis = self._analysis(request)
-        data = notes_to_midi([Note(**n) for n in analysis_notes(analysis)])
-        return _download(data, "audio/midi", f"{analysis.recording_id}-notes.mid")
-
-    @extend_schema(responses={(200, "application/vnd.recordare.musicxml+xml"): bytes})
-    @action(detail=True, methods=["get"], url_path="notes/musicxml")
-    def notes_musicxml(self, request, pk=None):
-        """The transcription as MusicXML: exact cents as a decimal <alter>, the nearest accidental written."""
-        analysis = self._analysis(request)
-        data = notes_to_musicxml([Note(**n) for n in analysis_notes(analysis)], title=analysis.recording.title)
-        return _download(data, "application/vnd.recordare.musicxml+xml", f"{analysis.recording_id}-notes.musicxml")
-
     @extend_schema(responses={(200, "application/json"): dict})
     @action(detail=True, methods=["get"])
     def peaks(self, request, pk=None):
@@ -227,7 +203,7 @@ class RecordingMediaMixin:
             data = handle.read()
         types = {"musicxml": "application/vnd.recordare.musicxml+xml", "midi": "audio/midi", "abc": "text/vnd.abc",
                  "kern": "text/x-kern"}
-        return _download(data, types[score.format], score.storage_name.rsplit("/", 1)[-1])
+        return download_response(data, types[score.format], score.storage_name.rsplit("/", 1)[-1])
 
 
 def _score_json(score) -> dict:

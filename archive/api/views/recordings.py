@@ -38,11 +38,12 @@ from ..serializers.fields import ProtocolField
 from ..serializers.recordings import RecordingInput, RecordingOutput
 from .base import visible_recording_or_404
 from .media import RecordingMediaMixin
+from .transcriptions import RecordingTranscriptionsMixin
 
 WRITABLE = set(RecordingInput().fields)
 
 
-class RecordingViewSet(RecordingMediaMixin, viewsets.GenericViewSet):
+class RecordingViewSet(RecordingTranscriptionsMixin, RecordingMediaMixin, viewsets.GenericViewSet):
     serializer_class = RecordingOutput
     permission_classes = [IsAuthenticatedOrReadOnly]
     filterset_class = RecordingFilter
