@@ -10,7 +10,6 @@ import pytest
 
 from archive.exports.bag import export_bag
 from archive.models import Collection
-
 from archive.services.analysis import recording_analyse
 from archive.services.ingest import recording_attach_master
 from generation.services.training import style_model_create

@@ -1,0 +1,260 @@
+/* The note editor: the transcription in use drawn as a piano roll over the pitch contour, in the
+   recording's own pitch set (cents from the tonic, a line per degree, not a 12-TET grid). Anyone
+   who may hear the recording plays notes and compares versions; the community's members also
+   split, merge, delete, add, move a note to another degree or exact cents, drag its start and end,
+   undo, and save: every save is a new version (POST /transcriptions/), and the automatic
+   transcription can always be returned to. The time axis runs left to right in every language. */
+(function () {
+  "use strict";
+  var box = document.getElementById("notes-editor");
+  if (!box) return;
+  var d = box.dataset, SVG = "http://www.w3.org/2000/svg";
+  var svg = document.getElementById("roll"), status = document.getElementById("notes-status");
+  var canEdit = d.canEdit === "1", duration = parseFloat(d.duration) || 0;
+  var degrees = JSON.parse(d.degrees || "[]");
+  var notes = [], base = 0, automatic = [], compare = false, selected = -1, undo = [], view = [0, 10];
+  var audio = new Audio(d.audio), stopAt = null;
+  var W = 1000, H = 300;
+
+  function csrf() {
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+  function call(method, url, body) {
+    return fetch(url, {
+      method: method, credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), "Accept": "application/json" },
+      body: body ? JSON.stringify(body) : undefined
+    }).then(function (r) {
+      return r.json().then(function (j) { if (!r.ok) throw new Error(j.detail || r.statusText); return j; });
+    });
+  }
+  function el(name, attrs, parent) {
+    var node = document.createElementNS(SVG, name);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+  function say(text) { status.textContent = text; }
+  function range() {
+    var all = notes.concat(compare ? automatic : []).map(function (n) { return n.cents; });
+    if (!all.length) return [-100, 1300];
+    return [Math.min.apply(null, all) - 150, Math.max.apply(null, all) + 150];
+  }
+  function x(t) { return (t - view[0]) / (view[1] - view[0]) * W; }
+  function t(px) { return view[0] + px / W * (view[1] - view[0]); }
+  function y(c, r) { return H - (c - r[0]) / (r[1] - r[0]) * H; }
+  function nearestDegree(c) {
+    var best = c, gap = Infinity;
+    degrees.forEach(function (dc) {
+      var k = Math.round((c - dc) / 1200), cand = dc + 1200 * k;
+      if (Math.abs(cand - c) < gap) { gap = Math.abs(cand - c); best = cand; }
+    });
+    return best;
+  }
+  function stepDegree(c, up) {
+    var lines = [];
+    for (var k = -4; k <= 4; k++) degrees.forEach(function (dc) { lines.push(dc + 1200 * k); });
+    lines.sort(function (a, b) { return a - b; });
+    var from = nearestDegree(c);
+    var i = lines.indexOf(from);
+    return lines[Math.max(0, Math.min(lines.length - 1, i + (up ? 1 : -1)))];
+  }
+
+  function draw() {
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    var r = range();
+    for (var k = -4; k <= 4; k++) {
+      degrees.forEach(function (dc) {
+        var c = dc + 1200 * k;
+        if (c < r[0] || c > r[1]) return;
+        el("line", { x1: 0, x2: W, y1: y(c, r), y2: y(c, r), "class": dc === 0 ? "degree tonic" : "degree" }, svg);
+        el("text", { x: 4, y: y(c, r) - 2, "class": "degree-label" }, svg).textContent = Math.round(c) + "¢";
+      });
+    }
+    if (contour.length) {
+      var pts = contour.filter(function (p) { return p[0] >= view[0] && p[0] <= view[1] && p[1] !== null; })
+        .map(function (p) { return x(p[0]).toFixed(1) + "," + y(p[1], r).toFixed(1); });
+      el("polyline", { points: pts.join(" "), "class": "contour" }, svg);
+    }
+    if (compare) automatic.forEach(function (n) {
+      el("rect", { x: x(n.onset), y: y(n.cents, r) - 5, width: Math.max(1, x(n.onset + n.duration) - x(n.onset)),
+                   height: 10, "class": "note automatic" }, svg);
+    });
+    notes.forEach(function (n, i) {
+      var rect = el("rect", { x: x(n.onset), y: y(n.cents, r) - 6, width: Math.max(2, x(n.onset + n.duration) - x(n.onset)),
+                              height: 12, "class": "note" + (i === selected ? " selected" : ""), "data-index": i }, svg);
+      rect.addEventListener("pointerdown", function (e) { grab(e, i); });
+    });
+    var playing = audio.currentTime;
+    if (playing >= view[0] && playing <= view[1]) el("line", { x1: x(playing), x2: x(playing), y1: 0, y2: H, "class": "playhead" }, svg);
+    var n = notes[selected];
+    document.getElementById("note-cents").value = n ? n.cents.toFixed(1) : "";
+    document.getElementById("note-onset").value = n ? n.onset.toFixed(3) : "";
+    document.getElementById("note-end").value = n ? (n.onset + n.duration).toFixed(3) : "";
+    document.getElementById("note-count").textContent = notes.length;
+  }
+
+  /* Dragging a note's left or right third moves its start or end; the middle selects it. */
+  function grab(e, i) {
+    e.preventDefault();
+    select(i);
+    if (!canEdit) return;
+    var n = notes[i], rect = svg.getBoundingClientRect(), px = (e.clientX - rect.left) / rect.width * W;
+    var third = (x(n.onset + n.duration) - x(n.onset)) / 3, edge = null;
+    if (px < x(n.onset) + third) edge = "start"; else if (px > x(n.onset + n.duration) - third) edge = "end";
+    if (!edge) return;
+    remember();
+    function move(ev) {
+      var at = t((ev.clientX - rect.left) / rect.width * W);
+      if (edge === "start") { var end = n.onset + n.duration; n.onset = Math.max(0, Math.min(at, end - 0.02)); n.duration = end - n.onset; }
+      else n.duration = Math.max(0.02, at - n.onset);
+      draw();
+    }
+    function up() { svg.removeEventListener("pointermove", move); svg.removeEventListener("pointerup", up); changed(); }
+    svg.addEventListener("pointermove", move);
+    svg.addEventListener("pointerup", up);
+  }
+  function select(i) {
+    selected = Math.max(-1, Math.min(notes.length - 1, i));
+    var n = notes[selected];
+    if (n && (n.onset < view[0] || n.onset > view[1])) { var span = view[1] - view[0]; view = [Math.max(0, n.onset - span / 4), 0]; view[1] = view[0] + span; }
+    draw();
+  }
+  function remember() { undo.push(JSON.stringify(notes)); if (undo.length > 200) undo.shift(); }
+  function changed() { document.getElementById("notes-save").disabled = false; say(gettext("Changed: not saved yet.")); draw(); }
+  function edit(fn) {
+    if (!canEdit || (selected < 0 && fn.length)) return;
+    remember();
+    fn(notes[selected]);
+    notes.sort(function (a, b) { return a.onset - b.onset; });
+    changed();
+  }
+  function play(from, to) {
+    audio.currentTime = from; stopAt = to;
+    audio.play().catch(function () { say(gettext("The browser would not play the recording here.")); });
+  }
+  audio.addEventListener("timeupdate", function () {
+    if (stopAt !== null && audio.currentTime >= stopAt) { audio.pause(); stopAt = null; }
+    draw();
+  });
+
+  var actions = {
+    play: function () {
+      var n = notes[selected];
+      if (n) play(n.onset, n.onset + n.duration); else play(view[0], view[1]);
+    },
+    split: function () { edit(function (n) {
+      var half = n.duration / 2;
+      notes.push({ onset: n.onset + half, duration: half, cents: n.cents });
+      n.duration = half;
+    }); },
+    merge: function () { edit(function (n) {
+      var next = notes[selected + 1];
+      if (!next) return;
+      n.duration = next.onset + next.duration - n.onset;
+      notes.splice(selected + 1, 1);
+    }); },
+    remove: function () { edit(function () { notes.splice(selected, 1); selected = Math.min(selected, notes.length - 1); }); },
+    add: function () { edit(function () {
+      var at = audio.currentTime || view[0], near = notes[selected];
+      notes.push({ onset: at, duration: 0.3, cents: near ? near.cents : (degrees[0] || 0) });
+      selected = notes.length - 1;
+    }); },
+    up: function () { edit(function (n) { n.cents = stepDegree(n.cents, true); }); },
+    down: function () { edit(function (n) { n.cents = stepDegree(n.cents, false); }); },
+    undo: function () {
+      if (!undo.length) return;
+      notes = JSON.parse(undo.pop()); selected = Math.min(selected, notes.length - 1); changed();
+    },
+    previous: function () { select(selected - 1); },
+    next: function () { select(selected + 1); },
+    save: function () {
+      say(gettext("Saving…"));
+      var body = { based_on: base, notes: notes.map(function (n) { return { onset: n.onset, duration: n.duration, cents: n.cents }; }),
+                   comment: document.getElementById("notes-comment").value };
+      call("POST", d.transcriptions, body).then(function (saved) {
+        base = saved.number; undo = [];
+        document.getElementById("notes-save").disabled = true;
+        say(interpolate(gettext("Saved as version %s."), [saved.number]));
+        versions();
+      }).catch(function (err) { say(gettext("Not saved:") + " " + err.message); });
+    },
+    revert: function () {
+      say(gettext("Saving…"));
+      call("POST", d.transcriptions, { based_on: base, revert_to: 0 }).then(function (saved) {
+        say(interpolate(gettext("Saved as version %s."), [saved.number]));
+        load(saved.number);
+      }).catch(function (err) { say(gettext("Not saved:") + " " + err.message); });
+    },
+    compare: function () { compare = !compare; draw(); },
+    earlier: function () { var s = view[1] - view[0]; view = [Math.max(0, view[0] - s / 2), 0]; view[1] = view[0] + s; draw(); },
+    later: function () { var s = view[1] - view[0]; view = [Math.min(Math.max(0, duration - s), view[0] + s / 2), 0]; view[1] = view[0] + s; draw(); }
+  };
+  var keys = { " ": "play", p: "play", s: "split", m: "merge", Delete: "remove", Backspace: "remove", a: "add",
+               ArrowUp: "up", ArrowDown: "down", z: "undo", ArrowLeft: "previous", ArrowRight: "next" };
+  box.querySelectorAll("[data-action]").forEach(function (button) {
+    button.addEventListener("click", function () { actions[button.dataset.action](); });
+  });
+  box.addEventListener("keydown", function (e) {  /* anywhere in the editor but its fields */
+    if (/^(INPUT|SELECT|TEXTAREA)$/.test(e.target.tagName) || (e.target.tagName === "BUTTON" && e.key === " ")) return;
+    var name = keys[e.key];
+    if (e.key === "z" && !(e.ctrlKey || e.metaKey)) name = null;
+    if (!name) return;
+    e.preventDefault();
+    actions[name]();
+  });
+  document.getElementById("note-cents").addEventListener("change", function (e) {
+    var c = parseFloat(e.target.value);
+    if (!isNaN(c)) edit(function (n) { n.cents = c; });
+  });
+  ["note-onset", "note-end"].forEach(function (id) {
+    document.getElementById(id).addEventListener("change", function () {
+      var a = parseFloat(document.getElementById("note-onset").value), b = parseFloat(document.getElementById("note-end").value);
+      if (!isNaN(a) && !isNaN(b) && b > a) edit(function (n) { n.onset = a; n.duration = b - a; });
+    });
+  });
+  var picker = document.getElementById("notes-version");
+  picker.addEventListener("change", function () { load(parseInt(picker.value, 10)); });
+
+  function load(number) {
+    return fetch(d.transcriptions + number + "/", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (v) {
+        notes = v.notes_list.map(function (n) { return { onset: n.onset, duration: n.duration, cents: n.cents }; });
+        if (number === 0) automatic = JSON.parse(JSON.stringify(notes));
+        undo = []; selected = -1;
+        document.getElementById("notes-save").disabled = true;
+        draw();
+        return versions();
+      });
+  }
+  function versions() {
+    return fetch(d.transcriptions, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (list) {
+        base = list.length ? list[0].number : 0;
+        while (picker.firstChild) picker.removeChild(picker.firstChild);
+        list.forEach(function (v) {
+          var option = document.createElement("option");
+          option.value = v.number;
+          option.textContent = v.source === "automatic" ? gettext("automatic") : interpolate(gettext("version %s"), [v.number]);
+          picker.appendChild(option);
+        });
+        document.getElementById("notes-in-use").textContent = list.length && list[0].source === "corrected"
+          ? interpolate(gettext("In use: version %s, corrected by people."), [list[0].number]) : gettext("In use: the automatic transcription.");
+      });
+  }
+
+  var contour = [];
+  fetch(d.pitch + "?max_points=6000", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (p) {
+      var tonic = parseFloat(d.tonic);
+      if (p) contour = p.times.map(function (tm, i) { return [tm, p.hz[i] > 0 ? 1200 * Math.log2(p.hz[i] / tonic) : null]; });
+      view = [0, Math.min(duration || 10, 10)];
+      return fetch(d.transcriptions + "0/", { credentials: "same-origin" });
+    })
+    .then(function (r) { return r.json(); })
+    .then(function (v) { automatic = v.notes_list; return versions(); })
+    .then(function () { return load(base); });
+})();
