@@ -16,8 +16,8 @@ those two and on archive/labels.py's label table, so nothing else decides:
 * a BagIt bag: what the exporter may hear; restricted material only for stewards (``bag_recordings``);
 * OAI-PMH: what an anonymous visitor may see, and as deleted records only what once was public
   (``harvestable_recordings``);
-* correcting a transcription: the community's members who may hear the recording
-  (``may_correct_notes``); who corrected is a detail, as in the history;
+* correcting a transcription: the community's members and the people its stewards allow, who may
+  hear the recording (``may_correct_notes``); who corrected is a detail, as in the history;
 * stewardship: deciding proposals and access requests, curating, naming custodians
   (``is_steward``, ``may_add_tradition``, ``may_change_tradition``).
 """
@@ -109,9 +109,13 @@ def recording_still_trainable(recording: Recording) -> bool:
 
 
 def may_correct_notes(*, user, recording: Recording) -> bool:
-    """Correcting a transcription: the owning community's members (and staff) who may hear it."""
-    return (is_member(user=user, community_id=recording.community_id)
-            and recordings_derivable(user=user).filter(pk=recording.pk).exists())
+    """Correcting a transcription: the owning community's members (and staff), and the people its
+    stewards allow (Community.note_correctors), who may hear it."""
+    allowed = is_member(user=user, community_id=recording.community_id) or (
+        user is not None and user.is_authenticated
+        and Community.note_correctors.through.objects.filter(community_id=recording.community_id,
+                                                            user_id=user.pk).exists())
+    return allowed and recordings_derivable(user=user).filter(pk=recording.pk).exists()
 
 
 # --- events and history ------------------------------------------------------------------------

@@ -128,7 +128,7 @@ def steward_dashboard(*, user) -> dict:
     recs = stewarded_recordings(user=user)
     return {
         "communities": Community.objects.filter(pk__in=communities_steering(user=user))
-        .prefetch_related("memberships__user", "protocols__members").order_by("name"),
+        .prefetch_related("memberships__user", "protocols__members", "note_correctors").order_by("name"),
         "proposals": Proposal.objects.filter(recording__in=recs, status=Proposal.Status.PENDING)
         .select_related("recording", "proposer"),
         "access_requests": AccessRequest.objects.filter(recording__in=recs, status=AccessRequest.Status.PENDING)

@@ -116,9 +116,10 @@ def may_train_on(user, rec: Recording, today: date) -> bool:
 
 
 def may_correct_notes(user, rec: Recording, today: date) -> bool:
-    """Saving a corrected transcription: members of the recording's community (any role) and
-    staff, who may hear it."""
-    return may_hear(user, rec, today) and (_staff(user) or _role(user, rec.community_id) is not None)
+    """Saving a corrected transcription: members of the recording's community (any role), staff,
+    and the people its stewards allowed, who may hear it."""
+    allowed = user is not None and user.is_authenticated and rec.community.note_correctors.filter(pk=user.pk).exists()
+    return may_hear(user, rec, today) and (_staff(user) or _role(user, rec.community_id) is not None or allowed)
 
 
 def sees_details(user, rec: Recording) -> bool:

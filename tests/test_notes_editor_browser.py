@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from archive.services.ingest import recording_attach_master
 from generation.services.training import style_model_create
 from tests import factories as f
+from tests.browser import sign_in
 from tests.shared_data import shared_data
 from tests.test_jobs_worker import wait_for
 
@@ -33,12 +34,6 @@ def sung(celery_worker, tmp_path):
     return singer, recording, tradition
 
 
-def sign_in(page, username):
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f.PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("header .who")).to_have_text(username)
 
 
 def _count(page) -> int:

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from archive.demo import demo_load
 from archive.models import AccessRequest, Collection, Proposal, Recording
 from archive.web.views import HOME_RECENT
+from tests.browser import sign_in
 from tests.demo_facts import public_titles
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -19,12 +20,6 @@ def demo():
     demo_load()
 
 
-def sign_in(page, username):
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("header .who")).to_have_text(username)
 
 
 def test_home_lists_traditions_in_their_scripts(page, demo):
@@ -86,7 +81,7 @@ def test_recording_page_shows_labels_narratives_annotations(page, demo):
 
 
 def test_steward_sees_protocols_on_the_recording_page(page, demo):
-    sign_in(page, "youssef")
+    sign_in(page, "youssef", PASSWORD)
     rec = Recording.objects.get(title="نوبة رمل الماية")
     page.goto(f"/recordings/{rec.pk}/")
     expect(page.locator(".protocol")).to_have_text(["Everyone", "Anyone signed in"])  # in words, not codes
@@ -113,13 +108,13 @@ def test_login_rejects_a_wrong_password(page, demo):
 
 def test_request_access_then_steward_grants_on_the_dashboard(page, demo):
     rec = Recording.objects.get(title="Mohanam lesson with the teacher's corrections")
-    sign_in(page, "scholar")
+    sign_in(page, "scholar", PASSWORD)
     page.goto(f"/recordings/{rec.pk}/")
     page.fill("#id_message", "For my thesis on Mohanam")
     page.click("text=Ask the community for access")
     expect(page.locator(".messages")).to_contain_text("sent to the community's stewards")
     page.click("text=Sign out")
-    sign_in(page, "meena")
+    sign_in(page, "meena", PASSWORD)
     page.goto("/dashboard/")
     request = AccessRequest.objects.get(recording=rec)
     box = page.locator(f"#access-{request.pk}")
@@ -134,7 +129,7 @@ def test_dashboard_approves_a_proposal_and_sets_consent(page, demo):
     rec = Recording.objects.get(title="Emina")
     scholar = rec.community.members.model.objects.get(username="scholar")
     proposal = Proposal.objects.create(recording=rec, proposer=scholar, changes={"genre": "sevdalinka (love song)"})
-    sign_in(page, "amina")
+    sign_in(page, "amina", PASSWORD)
     page.goto("/dashboard/")
     page.locator(f"#proposal-{proposal.pk} button[value=approve]").click()
     expect(page.locator(".messages")).to_contain_text("Decision recorded")

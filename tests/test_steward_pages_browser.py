@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from archive.models import Annotation, Proposal, Recording
 from tests import factories as f
+from tests.browser import sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -22,12 +23,6 @@ def community():
     return community
 
 
-def sign_in(page, username):
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f.PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("header .who")).to_have_text(username)
 
 
 def test_a_steward_describes_protects_publishes_edits_and_withdraws_a_recording(page, community):

@@ -141,3 +141,29 @@ def test_a_model_learns_from_the_correction_and_reanalysis_leaves_it(world):
     source = next(s for s in model.manifest["recordings"] if s["recording"] == str(song.pk))
     assert source["transcription"] == {"number": 1, "source": "corrected", "sha256": saved["sha256"]}
     assert source["notes_sha256"] == saved["sha256"]
+
+
+def test_a_steward_allows_someone_outside_the_community_to_correct(world):
+    from django.test import Client
+
+    song, linguist = world["song"], world["listener"]
+    notes = api_client(world["member"]).get(_url(song, "transcriptions/0/")).json()["notes_list"]
+    as_linguist = api_client(linguist)
+    assert as_linguist.post(_url(song, "transcriptions/"), {"notes": notes, "based_on": 0}, format="json").status_code == 403
+    member_page = Client()
+    member_page.force_login(world["member"])
+    url = f"/dashboard/communities/{song.community_id}/note-correctors/"
+    member_page.post(url, {"username": "listener", "action": "add"})  # only stewards choose
+    assert not song.community.note_correctors.exists()
+    steward_page = Client()
+    steward_page.force_login(world["steward"])
+    steward_page.post(url, {"username": "listener", "action": "add"})
+    assert list(song.community.note_correctors.all()) == [linguist]
+    assert "listener" in steward_page.get("/dashboard/").content.decode()
+    saved = as_linguist.post(_url(song, "transcriptions/"), {"notes": notes[1:], "based_on": 0}, format="json")
+    assert saved.status_code == 201
+    steward_page.post(url, {"username": "listener", "action": "remove"})
+    again = as_linguist.post(_url(song, "transcriptions/"), {"notes": notes[2:], "based_on": 1}, format="json")
+    assert again.status_code == 403
+    missing = steward_page.post(url, {"username": "nobody", "action": "add"}, follow=True)
+    assert "no user called" in missing.content.decode()

@@ -12,6 +12,9 @@ class Community(models.Model):
     description = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="communities")
+    note_correctors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="correcting_notes_for",
+        help_text="people outside the community its stewards allow to correct its transcriptions (a linguist, a teacher)")
 
     class Meta:
         ordering = ["name"]

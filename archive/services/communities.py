@@ -65,6 +65,20 @@ def membership_remove(*, community: Community, username: str, by) -> None:
         membership.delete()
 
 
+def note_corrector_set(*, community: Community, username: str, allowed: bool, by) -> None:
+    """Allow someone outside the community (a linguist, a teacher) to correct its transcriptions,
+    or take it back (the community's stewards). What they may hear is still the protocols' to say."""
+    if not is_steward(user=by, community_id=community.pk):
+        raise NotAllowed(gettext("only the community's stewards may choose who corrects its transcriptions"))
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise ServiceError(gettext("no user called '%(name)s'") % {"name": username}, field="username")
+    if allowed:
+        community.note_correctors.add(user)
+    else:
+        community.note_correctors.remove(user)
+
+
 def _keep_a_steward(community, membership, new_role) -> None:
     if membership.role == Membership.Role.STEWARD and new_role != Membership.Role.STEWARD:
         others = Membership.objects.filter(community=community, role=Membership.Role.STEWARD).exclude(pk=membership.pk)

@@ -23,6 +23,8 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/ingest/", views.dashboard_ingest, name="dashboard-ingest"),
     path("dashboard/communities/<uuid:pk>/members/", views.dashboard_members, name="dashboard-members"),
+    path("dashboard/communities/<uuid:pk>/note-correctors/", views.dashboard_note_correctors,
+         name="dashboard-note-correctors"),
     path("dashboard/communities/<uuid:pk>/protocols/", views.dashboard_protocol, name="dashboard-protocol"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job"),
     path("share/<str:token>/", views.share_open, name="share-open"),

@@ -53,7 +53,7 @@ from ..selectors import (
 from ..services.access_requests import access_request_create, access_request_decide
 from ..services.analysis import analysis_current
 from ..services.bulk_ingest import manifest_ingest_start
-from ..services.communities import membership_remove, membership_set, protocol_create
+from ..services.communities import membership_remove, membership_set, note_corrector_set, protocol_create
 from ..services.errors import ServiceError
 from ..services.proposals import proposal_decide
 from ..services.recordings import recording_update
@@ -328,6 +328,22 @@ def dashboard_members(request, pk):
                            by=request.user)
             messages.success(request, _("%(name)s is now a %(role)s.") % {
                 "name": username, "role": _("steward") if request.POST.get("role") == "steward" else _("member")})
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('dashboard')}#people-{community.slug}")
+
+
+@login_required
+@require_POST
+def dashboard_note_correctors(request, pk):
+    """Allow someone outside the community to correct its transcriptions, or take it back (stewards)."""
+    community = get_object_or_404(Community, pk=pk)
+    username = request.POST.get("username", "").strip()
+    allowed = request.POST.get("action") != "remove"
+    try:
+        note_corrector_set(community=community, username=username, allowed=allowed, by=request.user)
+        messages.success(request, (_("%(name)s may now correct the community's transcriptions.") if allowed else
+                                   _("%(name)s no longer corrects the community's transcriptions.")) % {"name": username})
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect(f"{reverse('dashboard')}#people-{community.slug}")

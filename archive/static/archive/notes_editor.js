@@ -16,19 +16,7 @@
   var audio = new Audio(d.audio), stopAt = null;
   var W = 1000, H = 300;
 
-  function csrf() {
-    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return m ? decodeURIComponent(m[1]) : "";
-  }
-  function call(method, url, body) {
-    return fetch(url, {
-      method: method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), "Accept": "application/json" },
-      body: body ? JSON.stringify(body) : undefined
-    }).then(function (r) {
-      return r.json().then(function (j) { if (!r.ok) throw new Error(j.detail || r.statusText); return j; });
-    });
-  }
+  var call = window.songkeeperHttp.call, getJSON = window.songkeeperHttp.getJSON;
   function el(name, attrs, parent) {
     var node = document.createElementNS(SVG, name);
     Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
@@ -218,9 +206,7 @@
   picker.addEventListener("change", function () { load(parseInt(picker.value, 10)); });
 
   function load(number) {
-    return fetch(d.transcriptions + number + "/", { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (r) { return r.json(); })
-      .then(function (v) {
+    return getJSON(d.transcriptions + number + "/").then(function (v) {
         notes = v.notes_list.map(function (n) { return { onset: n.onset, duration: n.duration, cents: n.cents }; });
         if (number === 0) automatic = JSON.parse(JSON.stringify(notes));
         undo = []; selected = -1;
@@ -230,9 +216,7 @@
       });
   }
   function versions() {
-    return fetch(d.transcriptions, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (r) { return r.json(); })
-      .then(function (list) {
+    return getJSON(d.transcriptions).then(function (list) {
         base = list.length ? list[0].number : 0;
         while (picker.firstChild) picker.removeChild(picker.firstChild);
         list.forEach(function (v) {
@@ -247,14 +231,12 @@
   }
 
   var contour = [];
-  fetch(d.pitch + "?max_points=6000", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; })
-    .then(function (p) {
+  getJSON(d.pitch + "?max_points=6000").then(function (p) {
       var tonic = parseFloat(d.tonic);
       if (p) contour = p.times.map(function (tm, i) { return [tm, p.hz[i] > 0 ? 1200 * Math.log2(p.hz[i] / tonic) : null]; });
       view = [0, Math.min(duration || 10, 10)];
-      return fetch(d.transcriptions + "0/", { credentials: "same-origin" });
+      return getJSON(d.transcriptions + "0/");
     })
-    .then(function (r) { return r.json(); })
-    .then(function (v) { automatic = v.notes_list; return versions(); })
+    .then(function (v) { automatic = v ? v.notes_list : []; return versions(); })
     .then(function () { return load(base); });
 })();

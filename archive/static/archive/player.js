@@ -9,24 +9,7 @@
   var d = box.dataset;
   var SVG = "http://www.w3.org/2000/svg";
 
-  function csrf() {
-    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return m ? decodeURIComponent(m[1]) : "";
-  }
-  function api(method, url, body) {
-    return fetch(url, {
-      method: method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), "Accept": "application/json" },
-      body: body ? JSON.stringify(body) : undefined
-    }).then(function (r) {
-      if (r.status === 204) return null;
-      return r.json().then(function (j) { if (!r.ok) throw new Error(j.detail || r.statusText); return j; });
-    });
-  }
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : null; });
-  }
+  var api = window.songkeeperHttp.call, getJSON = window.songkeeperHttp.getJSON;
   function clock(t) {
     var m = Math.floor(t / 60), s = Math.floor(t % 60);
     return m + ":" + (s < 10 ? "0" : "") + s;
