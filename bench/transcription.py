@@ -6,8 +6,8 @@ against each other as the ceiling) and on the synthetic set.
 Every method reads the same pitch contour (the analysis' Melodia track, tonic and pitch set), so
 the figures compare segmentation alone:
 - analyser 1.0: the segmentation before this measure;
-- each of 1.1's four steps added alone (archive/analysis/notes.py says why each);
-- analyser 1.1, the default: all four;
+- each of 1.1's five steps added alone (archive/analysis/notes.py says why each);
+- analyser 1.1, the default: all five;
 - essentia's PitchContourSegmentation on the same contour, the library's own note segmenter
   (a floor: it rounds pitches to MIDI numbers, so notes between semitones miss).
 """
@@ -34,6 +34,7 @@ METHODS = {
     "1.0 + start at the voice's full level": BEFORE.but(start_at_full_level=True),
     "1.0 + notes within the performance's range": BEFORE.but(within_range=True),
     "1.0 + re-articulation from a 20 ms level": BEFORE.but(short_dips=True),
+    "1.0 + octave slips folded": BEFORE.but(fold_octaves=True),
     "analyser 1.1 (default)": Segmentation(),
 }
 ESSENTIA = "essentia PitchContourSegmentation"

@@ -10,13 +10,15 @@ the note F-measure (onset 50 ms, pitch 50 cents) there, and none lost anything o
   breath or consonant before the vowel already has a pitch but is not yet the note;
 - a note sung again on the same pitch is told by the short dip in level between the two, read from
   a 20 ms level (a 40 ms one smeared it away, merging repeated notes);
+- a stretch of the contour an octave from the half second around it is folded back: the tracker
+  slipped onto a harmonic (alone it changed nothing on vocadito; with the others it added 0.016);
 - "notes" far outside the performance's own range (more than RANGE_CENTS from its median pitch,
   weighted by duration) are not notes: fricatives and breaths that the tracker read at two or
   three octaves above the voice."""
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
+from scipy.ndimage import median_filter, uniform_filter1d
 
 from .pitch import HOP_SECONDS, PitchTrack
 from .tuning import Degree, nearest_degree
@@ -28,6 +30,8 @@ REFINE_FRAMES = 6  # how far the raw contour's crossing may move a boundary (60 
 RISE_DB = 6.0
 RANGE_CENTS = 1500.0  # an octave and a fifth either side of the median: over two and a half octaves in all
 QUIET_DB = 40.0  # the level under the loud frames at which a note's confidence reaches 0
+OCTAVE_WINDOW = 51  # frames (half a second) whose median pitch a stretch an octave away is folded to
+OCTAVE_TOLERANCE = 150.0  # cents either side of 1200 that count as the same pitch an octave off
 
 
 @dataclass(frozen=True)
@@ -37,11 +41,13 @@ class Segmentation:
     start_at_full_level: bool = True
     within_range: bool = True
     short_dips: bool = True  # re-articulations read from the 20 ms level (pitch.ARTICULATION_WINDOW)
+    fold_octaves: bool = True  # a tracker's octave slips folded back (fold_octave_slips)
 
     @classmethod
     def before_1_1(cls) -> "Segmentation":
-        """The segmentation of analyser 1.0: none of the four steps."""
-        return cls(refine_boundaries=False, start_at_full_level=False, within_range=False, short_dips=False)
+        """The segmentation of analyser 1.0: none of the five steps."""
+        return cls(refine_boundaries=False, start_at_full_level=False, within_range=False, short_dips=False,
+                   fold_octaves=False)
 
     def but(self, **changes) -> "Segmentation":
         return replace(self, **changes)
@@ -69,6 +75,8 @@ def segment_notes(track: PitchTrack, tonic_hz: float, degrees: list[Degree],
     """Notes change where the (vibrato-smoothed) pitch moves, where the voice stops, and at
     detected onsets: a re-articulated note on the same pitch is a new note."""
     cents = track.cents(tonic_hz)
+    if steps.fold_octaves:
+        cents = fold_octave_slips(cents)
     dip_level = track.articulation_db if steps.short_dips and track.articulation_db is not None else track.level_db
     cuts = set(level_dips(dip_level)) if dip_level is not None else set()
     for t in onsets or []:
@@ -93,6 +101,26 @@ def segment_notes(track: PitchTrack, tonic_hz: float, degrees: list[Degree],
                 notes.append(note)
         i = j
     return within_range(notes) if steps.within_range else notes
+
+
+def fold_octave_slips(cents: np.ndarray) -> np.ndarray:
+    """Frames an octave away from the median of the half second around them are the tracker's
+    slips onto a harmonic or a subharmonic: they are folded back to that median's octave. A real
+    leap to another octave is kept, since once held the median follows it (a centred window flips
+    at the leap itself). Two octaves away is not a slip but a breath or a fricative read on a high
+    harmonic (within_range leaves those out): folded, they became notes no one sang (measured)."""
+    out = cents.copy()
+    voiced = ~np.isnan(cents)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], voiced.astype(int), [0]])))
+    for start, stop in zip(edges[::2], edges[1::2], strict=True):
+        run = cents[start:stop]
+        if len(run) < 5:
+            continue
+        reference = median_filter(run, size=min(OCTAVE_WINDOW, len(run) | 1), mode="nearest")
+        octaves = np.round((run - reference) / 1200.0)
+        slipped = (np.abs(octaves) == 1) & (np.abs(run - reference - 1200.0 * octaves) <= OCTAVE_TOLERANCE)
+        out[start:stop] = np.where(slipped, run - 1200.0 * octaves, run)
+    return out
 
 
 def level_dips(level_db: np.ndarray, *, depth_db: float = 8.0, reach: int = 6) -> list[int]:

@@ -118,3 +118,19 @@ def test_notes_far_outside_the_performances_range_are_left_out():
     sung = [note(i * 0.5, c) for i, c in enumerate([0, 200, 400, 700, -500, 1200, 900])]
     breath = note(4.0, 2400, duration=0.15)
     assert within_range([*sung, breath]) == sung
+
+
+def test_an_octave_slip_is_folded_back_and_a_held_leap_is_kept():
+    from archive.analysis.notes import fold_octave_slips
+
+    held = np.full(100, 200.0)
+    slipped = held.copy()
+    slipped[40:52] += 1200  # 120 ms on the second harmonic
+    assert np.allclose(fold_octave_slips(slipped), held)
+    leap = np.concatenate([np.full(60, 200.0), np.full(60, 1400.0)])  # sung up an octave and held
+    assert np.allclose(fold_octave_slips(leap), leap)
+    breath = held.copy()
+    breath[40:52] += 2400  # two octaves up: a breath, left to within_range
+    assert np.allclose(fold_octave_slips(breath), breath)
+    gaps = np.concatenate([held[:30], [np.nan] * 5, slipped[35:]])
+    assert np.isnan(fold_octave_slips(gaps)[30:35]).all()
