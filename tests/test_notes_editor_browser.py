@@ -9,6 +9,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
+from archive.models import Transcription
 from archive.services.ingest import recording_attach_master
 from generation.services.training import style_model_create
 from tests import factories as f
@@ -47,6 +48,8 @@ def test_a_member_corrects_a_split_note_and_a_wrong_degree(page, sung):
     editor = page.locator("#notes-editor")
     expect(editor.locator("#notes-in-use")).to_have_text("In use: the automatic transcription.")
     expect(editor.locator("rect.note").first).to_be_visible()
+    expect(editor.locator("polygon.waveform")).to_have_count(1)  # the notes over the waveform and the contour
+    expect(editor.locator("polyline.contour")).to_have_count(1)
     before = _count(page)
     assert before > 40
     roll = page.locator("#roll")
@@ -70,14 +73,19 @@ def test_a_member_corrects_a_split_note_and_a_wrong_degree(page, sung):
     expect(editor.locator("#notes-status")).to_have_text("Saved as version 1.")
     page.reload()
     expect(editor.locator("#notes-in-use")).to_have_text("In use: version 1, corrected by people.")
+    expect(editor.locator("#notes-version option").first).to_contain_text("version 1 · 20")  # and when
     expect(page.locator("#note-count")).to_have_text(str(before - 1))
     roll.focus()
     for _ in range(4):
         page.keyboard.press("ArrowRight")
     assert float(page.locator("#note-cents").input_value()) == pytest.approx(moved, abs=0.1)
-    model = style_model_create(user=singer, tradition=tradition)
+    model = style_model_create(user=singer, tradition=tradition)  # trained on the worker
+    assert wait_for(model.job_id, timeout=240).state == "succeeded"
+    model.refresh_from_db()
     source = model.manifest["recordings"][0]
-    assert source["transcription"]["number"] == 1 and source["transcription"]["source"] == "corrected"
+    assert model.status == "ready" and source["transcription"]["number"] == 1
+    saved = Transcription.objects.get(recording=recording, number=1)
+    assert source["transcription"]["source"] == "corrected" and source["notes_sha256"] == saved.sha256
 
 
 def test_the_editor_on_a_phone_in_arabic(browser, live_server, sung):

@@ -83,6 +83,8 @@ def test_bad_notes_are_clear_400s(world):
                        ({"notes": [{"onset": "x", "duration": 1, "cents": 0}], "based_on": 0}, "onset"),
                        ({"notes": [{"onset": 1, "duration": -1, "cents": 0}], "based_on": 0}, "duration"),
                        ({"notes": [{"onset": 500, "duration": 1, "cents": 0}], "based_on": 0}, "ends after"),
+                       ({"notes": [{"onset": 1, "duration": 1, "cents": 0}, {"onset": 1.5, "duration": 1, "cents": 200}],
+                         "based_on": 0}, "note 2 begins before"),
                        ({"notes": [{"onset": 1, "duration": 1, "cents": 0}], "based_on": "one"}, "whole number")):
         answer = api.post(_url(song, "transcriptions/"), body, format="json")
         assert answer.status_code == 400 and says in answer.json()["detail"], (body, answer.content)

@@ -5,6 +5,7 @@ a person's version, and the newest person's version is what exports and style mo
 import hashlib
 import json
 import math
+from itertools import pairwise
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -64,7 +65,12 @@ def notes_checked(raw, *, tonic_hz: float, degrees: list[Degree], duration: floa
         out.append(Note(onset=round(onset, 3), duration=round(length, 3), hz=round(tonic_hz * 2 ** (cents / 1200), 3),
                         cents=round(cents, 1), degree=degree, deviation=deviation,
                         confidence=None).as_dict())  # a person's note: no measured confidence
-    return sorted(out, key=lambda n: (n["onset"], n["cents"]))
+    out.sort(key=lambda n: (n["onset"], n["cents"]))
+    for i, (before, note) in enumerate(pairwise(out), start=2):  # one voice: a note ends before the next begins
+        if note["onset"] < before["onset"] + before["duration"] - 0.001:
+            raise ServiceError(gettext("note %(index)d begins before the one before it ends") % {"index": i},
+                               field="notes")
+    return out
 
 
 def transcription_save(*, recording: Recording, user, notes, based_on: int, comment: str = "") -> Transcription:

@@ -1,5 +1,6 @@
-/* The note editor: the transcription in use drawn as a piano roll over the pitch contour, in the
-   recording's own pitch set (cents from the tonic, a line per degree, not a 12-TET grid). Anyone
+/* The note editor: the transcription in use drawn as a piano roll over the pitch contour and the
+   waveform, in the recording's own pitch set (cents from the tonic, a line per degree, not a
+   12-TET grid). Anyone
    who may hear the recording plays notes and compares versions; the community's members also
    split, merge, delete, add, move a note to another degree or exact cents, drag its start and end,
    undo, and save: every save is a new version (POST /transcriptions/), and the automatic
@@ -49,8 +50,23 @@
     return lines[Math.max(0, Math.min(lines.length - 1, i + (up ? 1 : -1)))];
   }
 
+  /* The waveform as a band along the bottom, under the notes: where the voice is loud or silent. */
+  function drawWaveform() {
+    if (!peaks) return;
+    var per = peaks.samples_per_pixel / peaks.sample_rate, top = [], bottom = [];
+    var first = Math.max(0, Math.floor(view[0] / per)), last = Math.min(peaks.length, Math.ceil(view[1] / per));
+    var step = Math.max(1, Math.floor((last - first) / 500));
+    for (var i = first; i < last; i += step) {
+      var hi = Math.abs(peaks.data[2 * i + 1]), px = x(i * per).toFixed(1);
+      top.push(px + "," + (H - 30 - hi * 28).toFixed(1));
+      bottom.unshift(px + "," + (H - 30 + hi * 28).toFixed(1));
+    }
+    if (top.length) el("polygon", { points: top.concat(bottom).join(" "), "class": "waveform" }, svg);
+  }
+
   function draw() {
     while (svg.firstChild) svg.removeChild(svg.firstChild);
+    drawWaveform();
     var r = range();
     for (var k = -4; k <= 4; k++) {
       degrees.forEach(function (dc) {
@@ -93,10 +109,12 @@
     if (px < x(n.onset) + third) edge = "start"; else if (px > x(n.onset + n.duration) - third) edge = "end";
     if (!edge) return;
     remember();
+    var before = notes[i - 1], after = notes[i + 1];  /* a note never runs into its neighbours */
+    var earliest = before ? before.onset + before.duration : 0, latest = after ? after.onset : (duration || Infinity);
     function move(ev) {
       var at = t((ev.clientX - rect.left) / rect.width * W);
-      if (edge === "start") { var end = n.onset + n.duration; n.onset = Math.max(0, Math.min(at, end - 0.02)); n.duration = end - n.onset; }
-      else n.duration = Math.max(0.02, at - n.onset);
+      if (edge === "start") { var end = n.onset + n.duration; n.onset = Math.max(earliest, Math.min(at, end - 0.02)); n.duration = end - n.onset; }
+      else n.duration = Math.max(0.02, Math.min(at, latest) - n.onset);
       draw();
     }
     function up() { svg.removeEventListener("pointermove", move); svg.removeEventListener("pointerup", up); changed(); }
@@ -144,11 +162,17 @@
       notes.splice(selected + 1, 1);
     }); },
     remove: function () { edit(function () { notes.splice(selected, 1); selected = Math.min(selected, notes.length - 1); }); },
-    add: function () { edit(function () {
+    add: function () {  /* at the playhead, or after the note it falls in, up to the next note */
       var at = audio.currentTime || view[0], near = notes[selected];
-      notes.push({ onset: at, duration: 0.3, cents: near ? near.cents : (degrees[0] || 0) });
-      selected = notes.length - 1;
-    }); },
+      notes.forEach(function (n) { if (n.onset <= at && at < n.onset + n.duration) at = n.onset + n.duration; });
+      var next = notes.filter(function (n) { return n.onset >= at; })[0];
+      var room = Math.min(0.3, (next ? next.onset : (duration || at + 0.3)) - at);
+      if (room < 0.05) { say(gettext("There is no room for a note here.")); return; }
+      edit(function () {
+        notes.push({ onset: at, duration: room, cents: near ? near.cents : (degrees[0] || 0) });
+        selected = notes.length - 1;
+      });
+    },
     up: function () { edit(function (n) { n.cents = stepDegree(n.cents, true); }); },
     down: function () { edit(function (n) { n.cents = stepDegree(n.cents, false); }); },
     undo: function () {
@@ -222,7 +246,9 @@
         list.forEach(function (v) {
           var option = document.createElement("option");
           option.value = v.number;
-          option.textContent = v.source === "automatic" ? gettext("automatic") : interpolate(gettext("version %s"), [v.number]);
+          var day = (v.created || "").slice(0, 10);
+          option.textContent = (v.source === "automatic" ? gettext("automatic") : interpolate(gettext("version %s"), [v.number]))
+            + " · " + day + (v.author ? " · " + v.author : "") + (v.comment ? " · " + v.comment : "");
           picker.appendChild(option);
         });
         document.getElementById("notes-in-use").textContent = list.length && list[0].source === "corrected"
@@ -230,7 +256,8 @@
       });
   }
 
-  var contour = [];
+  var contour = [], peaks = null;
+  getJSON(d.peaks).then(function (p) { peaks = p; draw(); });
   getJSON(d.pitch + "?max_points=6000").then(function (p) {
       var tonic = parseFloat(d.tonic);
       if (p) contour = p.times.map(function (tm, i) { return [tm, p.hz[i] > 0 ? 1200 * Math.log2(p.hz[i] / tonic) : null]; });
