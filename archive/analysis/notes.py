@@ -18,7 +18,6 @@ the note F-measure (onset 50 ms, pitch 50 cents) there, and none lost anything o
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
-from scipy.ndimage import median_filter, uniform_filter1d
 
 from .pitch import HOP_SECONDS, PitchTrack
 from .tuning import Degree, nearest_degree
@@ -109,6 +108,8 @@ def fold_octave_slips(cents: np.ndarray) -> np.ndarray:
     leap to another octave is kept, since once held the median follows it (a centred window flips
     at the leap itself). Two octaves away is not a slip but a breath or a fricative read on a high
     harmonic (within_range leaves those out): folded, they became notes no one sang (measured)."""
+    from scipy.ndimage import median_filter  # scipy loads where notes are made (the worker), not where they are read
+
     out = cents.copy()
     voiced = ~np.isnan(cents)
     edges = np.flatnonzero(np.diff(np.concatenate([[0], voiced.astype(int), [0]])))
@@ -148,6 +149,8 @@ def _crossing(run: np.ndarray, k: int, low: int, before: float, after: float) ->
 
 def _boundaries(run: np.ndarray, start: int, cuts: set[int], refine: bool) -> list[tuple[int, int]]:
     """(first, past-last) frames of each note in one voiced run."""
+    from scipy.ndimage import uniform_filter1d  # as above: a web process reads notes, never makes them
+
     smooth = uniform_filter1d(run, size=min(SMOOTH_FRAMES, len(run)), mode="nearest")
     bounds, begin = [], 0
     min_frames = int(round(MIN_NOTE_SECONDS / HOP_SECONDS))

@@ -3,8 +3,6 @@ own pitch set (scale degrees in cents, with their weight), not a 12-TET grid."""
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
-from scipy.signal import find_peaks
 
 from .pitch import PitchTrack
 
@@ -20,6 +18,8 @@ class Degree:
 
 def folded_histogram(track: PitchTrack, tonic_hz: float, *, smooth: float = SMOOTH_CENTS) -> np.ndarray:
     """1200 one-cent bins, octave-folded, circularly smoothed, summing to 1."""
+    from scipy.ndimage import gaussian_filter1d  # scipy (77 MB) loads where pitch sets are made, the worker
+
     cents = track.stable_cents(tonic_hz)
     cents = cents[~np.isnan(cents)] % 1200
     hist, _ = np.histogram(cents, bins=int(1200 / BIN_CENTS), range=(0, 1200))
@@ -30,6 +30,8 @@ def folded_histogram(track: PitchTrack, tonic_hz: float, *, smooth: float = SMOO
 
 def scale_degrees(hist: np.ndarray, *, min_separation: float = 60.0, min_height: float = 0.04) -> list[Degree]:
     """Peaks of the folded histogram, refined by a parabola through the top three bins."""
+    from scipy.signal import find_peaks  # as above: a web process reads degrees, never finds them
+
     if hist.sum() <= 0:
         return []
     n = len(hist)

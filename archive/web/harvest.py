@@ -6,7 +6,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..exports.dublin_core import dublin_core_xml
-from ..exports.iiif import collection_manifest, recording_manifest
 from ..exports.oai import respond
 from ..models import Collection
 from ..policy import recordings_visible
@@ -32,6 +31,8 @@ def _iiif_response(resource) -> HttpResponse:
 
 
 def iiif_recording(request, pk):
+    from ..exports.iiif import recording_manifest  # iiif-prezi3 and pydantic: 36 MB a web process need not hold
+
     recording = recording_visible_or_404(user=request.user, pk=pk)
     return _iiif_response(recording_manifest(recording, user=request.user, site=_site(request)))
 
@@ -45,6 +46,8 @@ def iiif_viewer(request, pk):
 
 
 def iiif_collection(request, pk):
+    from ..exports.iiif import collection_manifest  # as above: loaded by the first IIIF request
+
     collection = get_object_or_404(Collection, pk=pk)
     recordings = recordings_visible(user=request.user).filter(collection=collection).order_by("title")
     return _iiif_response(collection_manifest(collection, recordings, site=_site(request)))
