@@ -129,11 +129,15 @@
   }
   function remember() { undo.push(JSON.stringify(notes)); if (undo.length > 200) undo.shift(); }
   function changed() { document.getElementById("notes-save").disabled = false; say(gettext("Changed: not saved yet.")); draw(); }
+  /* An edit of the selected note (``fn`` takes it) or of the list (``fn`` takes nothing); the
+     selection follows the same note through the re-sort. */
   function edit(fn) {
     if (!canEdit || (selected < 0 && fn.length)) return;
     remember();
     fn(notes[selected]);
+    var keep = notes[selected];
     notes.sort(function (a, b) { return a.onset - b.onset; });
+    selected = keep ? notes.indexOf(keep) : -1;
     changed();
   }
   function play(from, to) {
@@ -155,13 +159,15 @@
       notes.push({ onset: n.onset + half, duration: half, cents: n.cents });
       n.duration = half;
     }); },
-    merge: function () { edit(function (n) {
-      var next = notes[selected + 1];
-      if (!next) return;
-      n.duration = next.onset + next.duration - n.onset;
-      notes.splice(selected + 1, 1);
-    }); },
-    remove: function () { edit(function () { notes.splice(selected, 1); selected = Math.min(selected, notes.length - 1); }); },
+    merge: function () {
+      if (!notes[selected + 1]) return;
+      edit(function (n) {
+        var next = notes[selected + 1];
+        n.duration = next.onset + next.duration - n.onset;
+        notes.splice(selected + 1, 1);
+      });
+    },
+    remove: function () { edit(function (n) { notes.splice(notes.indexOf(n), 1); selected = Math.min(selected, notes.length - 1); }); },
     add: function () {  /* at the playhead, or after the note it falls in, up to the next note */
       var at = audio.currentTime || view[0], near = notes[selected];
       notes.forEach(function (n) { if (n.onset <= at && at < n.onset + n.duration) at = n.onset + n.duration; });
