@@ -147,6 +147,9 @@ SIMILAR_VECTORS_CACHED = True  # archive/search/similar.py keeps the feature mat
 # answers meanwhile), "sync" (the search that finds it stale builds it) or "off".
 SEARCH_SNAPSHOT = os.environ.get("SONGKEEPER_SEARCH_SNAPSHOT", "background")
 SEARCH_SNAPSHOT_CACHED = True  # kept between searches while the search version stands
+# The snapshot's bound: it cost 131-192 MB per web process at 100,000 recordings (README); past
+# this many recordings none is built and the database answers, so a web process stays under 300 MB.
+SEARCH_SNAPSHOT_MAX_RECORDINGS = int(os.environ.get("SONGKEEPER_SEARCH_SNAPSHOT_MAX_RECORDINGS", "150000"))
 # What a process keeps in memory (search snapshot, kept access answers, similar-recordings vectors)
 # is keyed by the database's versions (archive/versions.py) and, as a backstop, never used longer than this.
 KEPT_AT_MOST_SECONDS = int(os.environ.get("SONGKEEPER_KEPT_AT_MOST_SECONDS", "300"))

@@ -5,6 +5,8 @@ import time
 from collections import Counter
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -150,3 +152,24 @@ def test_annotations_open_with_their_recording_are_exactly_what_access_shows_eve
             if annotation_open_with_its_recording(annotation.protocol):
                 assert annotation.pk in shown
         assert any(not annotation_open_with_its_recording(a.protocol) for a in Annotation.objects.all())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_past_its_bound_no_snapshot_is_held_and_the_database_answers(kept, settings):
+    """A web process never holds a snapshot of a catalogue larger than SEARCH_SNAPSHOT_MAX_RECORDINGS:
+    the same answers come from the database, and the snapshot comes back when the bound allows it."""
+    community = f.make_community()
+    for title in ("Harvest song", "Harvest dance", "River song"):
+        f.make_recording(community, title=title)
+    settings.SEARCH_SNAPSHOT_MAX_RECORDINGS = 2
+    assert sorted(titles(search(q="harvest"))) == ["Harvest dance", "Harvest song"]
+    assert snapshots._state["snapshot"] is None and snapshots._state["key"] is not None
+    with CaptureQueriesContext(connection) as asked:
+        assert search(q="song")["count"] == 2 and snapshots._state["snapshot"] is None
+    counts = [q["sql"] for q in asked.captured_queries if q["sql"].strip() == 'SELECT COUNT(*) AS "__count" FROM "archive_recording"']
+    assert counts == []  # the bound was asked once for this version, not per search
+    settings.SEARCH_SNAPSHOT_MAX_RECORDINGS = 3
+    f.make_recording(community, title="Harvest lullaby")  # a write moves the version: the bound is asked again
+    settings.SEARCH_SNAPSHOT_MAX_RECORDINGS = 4
+    assert sorted(titles(search(q="harvest"))) == ["Harvest dance", "Harvest lullaby", "Harvest song"]
+    assert snapshots._state["snapshot"] is not None

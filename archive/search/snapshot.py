@@ -201,10 +201,17 @@ def _build_in_background(key) -> None:
         connection.close()  # this thread's own connection
 
 
+def _too_large() -> bool:
+    """More recordings than SEARCH_SNAPSHOT_MAX_RECORDINGS: a snapshot would hold more memory than
+    a web process should (counted only when the search version moves, never per search)."""
+    return Recording.objects.order_by().count() > settings.SEARCH_SNAPSHOT_MAX_RECORDINGS
+
+
 def current_snapshot() -> Snapshot | None:
     """The snapshot of the current search version, or None while there is none (the database
-    answers). The version is read before the tables, so a write during a build leaves the new
-    snapshot already stale rather than wrongly current."""
+    answers), or when the catalogue is past the snapshot's bound. The version is read before the
+    tables, so a write during a build leaves the new snapshot already stale rather than wrongly
+    current."""
     mode = settings.SEARCH_SNAPSHOT
     if mode == "off":
         return None
@@ -215,10 +222,13 @@ def current_snapshot() -> Snapshot | None:
     with _lock:
         if _state["key"] == key:
             return _state["snapshot"]
+        if _state["building"]:
+            return None
+        if _too_large():  # remembered for this version: the database answers until it moves
+            _state.update(key=key, snapshot=None)
+            return None
         if mode == "sync":
             return _keep(key, build())
-        if not _state["building"]:
-            _state["building"] = True
-            threading.Thread(target=_build_in_background, args=(key,), daemon=True,
-                             name="search-snapshot").start()
+        _state["building"] = True
+        threading.Thread(target=_build_in_background, args=(key,), daemon=True, name="search-snapshot").start()
     return None
