@@ -201,6 +201,11 @@ def transcriptions_of(recording) -> list:
     return list(Transcription.objects.filter(recording=recording).select_related("author").order_by("-number"))
 
 
+def transcription_numbered(recording, number: int):
+    """Version ``number`` (1 and up) of the recording's corrected transcriptions, or None."""
+    return Transcription.objects.filter(recording=recording, number=number).select_related("author").first()
+
+
 def transcription_newest(recording):
     """The newest person's version, or None: what exports and style models use over the automatic one."""
     return Transcription.objects.filter(recording=recording).order_by("-number").first()

@@ -27,10 +27,10 @@ class Page:
     limit: int = 50
 
     @classmethod
-    def from_params(cls, params, *, default_limit: int = 50) -> "Page":
+    def from_params(cls, params) -> "Page":
         """From ``limit``/``offset`` query parameters; a clear error for anything but whole numbers."""
         try:
-            limit = max(1, min(MAX_LIMIT, int(params.get("limit", default_limit))))
+            limit = max(1, min(MAX_LIMIT, int(params.get("limit", cls.limit))))
             offset = max(0, int(params.get("offset", 0)))
         except (TypeError, ValueError):
             raise ServiceError(gettext("limit and offset must be whole numbers"), field="limit") from None

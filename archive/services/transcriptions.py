@@ -10,7 +10,6 @@ from itertools import pairwise
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext
 
 from ..analysis import ANALYSER
@@ -18,6 +17,7 @@ from ..analysis.notes import Note
 from ..analysis.tuning import Degree, nearest_degree
 from ..models import Recording, Transcription
 from ..policy import may_correct_notes
+from ..selectors import transcription_newest, transcription_numbered
 from .analysis import analysis_current, analysis_notes
 from .errors import Conflict, NotAllowed, ServiceError
 
@@ -88,7 +88,8 @@ def transcription_save(*, recording: Recording, user, notes, based_on: int, comm
     sha256 = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         Recording.objects.select_for_update().filter(pk=recording.pk).first()  # one save at a time per recording
-        newest = Transcription.objects.filter(recording=recording).aggregate(n=Max("number"))["n"] or AUTOMATIC
+        latest = transcription_newest(recording)
+        newest = latest.number if latest is not None else AUTOMATIC
         if based_on != newest:
             raise Conflict(gettext("version %(newest)d was saved since you opened version %(based_on)d: reload to see "
                                    "it, then correct again") % {"newest": newest, "based_on": based_on})
@@ -101,15 +102,21 @@ def transcription_save(*, recording: Recording, user, notes, based_on: int, comm
                                             comment=comment[:300])
 
 
+def automatic_transcription(recording: Recording):
+    """The current analysis when it has notes: version 0, the automatic transcription (else None)."""
+    analysis = analysis_current(recording)
+    return analysis if analysis is not None and analysis.notes_file else None
+
+
 def transcription_revert(*, recording: Recording, user, to: int, based_on: int) -> Transcription:
     """Return to an earlier version (0: the automatic one) by saving its notes as the next version."""
     if to == AUTOMATIC:
-        analysis = analysis_current(recording)
-        if analysis is None or not analysis.notes_file:
+        analysis = automatic_transcription(recording)
+        if analysis is None:
             raise ServiceError(gettext("the recording has no automatic transcription"), field="revert_to")
         notes = analysis_notes(analysis)
     else:
-        earlier = Transcription.objects.filter(recording=recording, number=to).first()
+        earlier = transcription_numbered(recording, to)
         if earlier is None:
             raise ServiceError(gettext("there is no version %(n)d") % {"n": to}, field="revert_to")
         notes = transcription_notes(earlier)
@@ -120,11 +127,11 @@ def transcription_revert(*, recording: Recording, user, to: int, based_on: int) 
 def transcription_in_use(recording: Recording) -> tuple[list[dict], str] | None:
     """(notes, what they are) that exports serve: the newest person's version, else the automatic
     transcription of the current analysis; None when there is neither."""
-    newest = Transcription.objects.filter(recording=recording).order_by("-number").first()
+    newest = transcription_newest(recording)
     if newest is not None:
         return transcription_notes(newest), f"corrected, version {newest.number}"
-    analysis = analysis_current(recording)
-    if analysis is None or not analysis.notes_file:
+    analysis = automatic_transcription(recording)
+    if analysis is None:
         return None
     return analysis_notes(analysis), f"automatic ({ANALYSER} {analysis.version})"
 

@@ -13,11 +13,12 @@ from ...analysis import ANALYSER
 from ...analysis.export import notes_to_midi, notes_to_musicxml
 from ...analysis.notes import Note
 from ...policy import sees_everything_of
-from ...selectors import transcriptions_of
-from ...services.analysis import analysis_current, analysis_notes
+from ...selectors import transcription_numbered, transcriptions_of
+from ...services.analysis import analysis_notes
 from ...services.errors import ServiceError
 from ...services.transcriptions import (
     AUTOMATIC,
+    automatic_transcription,
     transcription_in_use,
     transcription_notes,
     transcription_revert,
@@ -51,6 +52,12 @@ def _whole_number(value, field: str) -> int:
         raise ServiceError(gettext("%(field)s must be a whole number") % {"field": field}, field=field) from None
 
 
+def _saying_which(response, what: str):
+    """The response, with the header that says which transcription it carries."""
+    response["Songkeeper-Transcription"] = what
+    return response
+
+
 class RecordingTranscriptionsMixin:
     """Mixed into RecordingViewSet after RecordingMediaMixin (whose _audible decides access)."""
 
@@ -68,19 +75,15 @@ class RecordingTranscriptionsMixin:
         """The notes in use (onset, duration, Hz, cents from the tonic, nearest degree, confidence):
         the newest corrected version, else the automatic transcription (the header says which)."""
         _recording, notes, what = self._in_use(request)
-        response = Response(notes)
-        response["Songkeeper-Transcription"] = what
-        return response
+        return _saying_which(Response(notes), what)
 
     @extend_schema(responses={(200, "audio/midi"): bytes})
     @action(detail=True, methods=["get"], url_path="notes/midi")
     def notes_midi(self, request, pk=None):
         """The notes in use as MIDI: each note's microtonal deviation as a pitch bend (range ±2 semitones)."""
         recording, notes, what = self._in_use(request)
-        response = download_response(notes_to_midi([Note(**n) for n in notes], name=f"Transcription, {what}"),
-                                  "audio/midi", f"{recording.pk}-notes.mid")
-        response["Songkeeper-Transcription"] = what
-        return response
+        data = notes_to_midi([Note(**n) for n in notes], name=f"Transcription, {what}")
+        return _saying_which(download_response(data, "audio/midi", f"{recording.pk}-notes.mid"), what)
 
     @extend_schema(responses={(200, "application/vnd.recordare.musicxml+xml"): bytes})
     @action(detail=True, methods=["get"], url_path="notes/musicxml")
@@ -88,9 +91,8 @@ class RecordingTranscriptionsMixin:
         """The notes in use as MusicXML: exact cents as a decimal <alter>, the nearest accidental written."""
         recording, notes, what = self._in_use(request)
         data = notes_to_musicxml([Note(**n) for n in notes], title=f"{recording.title} (transcription: {what})")
-        response = download_response(data, "application/vnd.recordare.musicxml+xml", f"{recording.pk}-notes.musicxml")
-        response["Songkeeper-Transcription"] = what
-        return response
+        return _saying_which(download_response(data, "application/vnd.recordare.musicxml+xml",
+                                               f"{recording.pk}-notes.musicxml"), what)
 
     @extend_schema(request=SaveInput, responses={200: dict, 201: dict})
     @action(detail=True, methods=["get", "post"])
@@ -109,10 +111,10 @@ class RecordingTranscriptionsMixin:
                 saved = transcription_save(recording=recording, user=request.user, notes=data.get("notes"),
                                            based_on=based_on, comment=str(data.get("comment", "")))
             return Response(_version_json(saved, details=True), status=status.HTTP_201_CREATED)
-        analysis = analysis_current(recording)
+        analysis = automatic_transcription(recording)
         details = sees_everything_of(user=request.user, recording=recording)
         versions = [_version_json(t, details=details) for t in transcriptions_of(recording)]
-        if analysis is not None and analysis.notes_file:
+        if analysis is not None:
             versions.append(_automatic_json(analysis))
         if not versions:
             raise Http404("this recording has not been transcribed yet")
@@ -125,11 +127,11 @@ class RecordingTranscriptionsMixin:
         recording = self._audible(request)
         number = int(number)
         if number == AUTOMATIC:
-            analysis = analysis_current(recording)
-            if analysis is None or not analysis.notes_file:
+            analysis = automatic_transcription(recording)
+            if analysis is None:
                 raise Http404
             return Response({**_automatic_json(analysis), "notes_list": analysis_notes(analysis)})
-        found = next((t for t in transcriptions_of(recording) if t.number == number), None)
+        found = transcription_numbered(recording, number)
         if found is None:
             raise Http404
         details = sees_everything_of(user=request.user, recording=recording)

@@ -13,7 +13,7 @@
   var svg = document.getElementById("roll"), status = document.getElementById("notes-status");
   var canEdit = d.canEdit === "1", duration = parseFloat(d.duration) || 0;
   var degrees = JSON.parse(d.degrees || "[]");
-  var notes = [], base = 0, automatic = [], compare = false, selected = -1, undo = [], view = [0, 10];
+  var notes = [], base = 0, shown = 0, automatic = [], compare = false, selected = -1, undo = [], view = [0, 10];
   var audio = new Audio(d.audio), stopAt = null;
   var W = 1000, H = 300;
 
@@ -124,7 +124,13 @@
   function select(i) {
     selected = Math.max(-1, Math.min(notes.length - 1, i));
     var n = notes[selected];
-    if (n && (n.onset < view[0] || n.onset > view[1])) { var span = view[1] - view[0]; view = [Math.max(0, n.onset - span / 4), 0]; view[1] = view[0] + span; }
+    if (n && (n.onset < view[0] || n.onset > view[1])) showFrom(n.onset - (view[1] - view[0]) / 4);
+    else draw();
+  }
+  function showFrom(start) {  /* the same width of time, from ``start`` (within the recording) */
+    var span = view[1] - view[0];
+    start = Math.max(0, duration ? Math.min(start, duration - span) : start);
+    view = [start, start + span];
     draw();
   }
   function remember() { undo.push(JSON.stringify(notes)); if (undo.length > 200) undo.shift(); }
@@ -192,7 +198,7 @@
       var body = { based_on: base, notes: notes.map(function (n) { return { onset: n.onset, duration: n.duration, cents: n.cents }; }),
                    comment: document.getElementById("notes-comment").value };
       call("POST", d.transcriptions, body).then(function (saved) {
-        base = saved.number; undo = [];
+        base = shown = saved.number; undo = [];
         document.getElementById("notes-save").disabled = true;
         say(interpolate(gettext("Saved as version %s."), [saved.number]));
         versions();
@@ -202,12 +208,12 @@
       say(gettext("Saving…"));
       call("POST", d.transcriptions, { based_on: base, revert_to: 0 }).then(function (saved) {
         say(interpolate(gettext("Saved as version %s."), [saved.number]));
-        load(saved.number);
+        return load(saved.number).then(versions);
       }).catch(function (err) { say(gettext("Not saved:") + " " + err.message); });
     },
     compare: function () { compare = !compare; draw(); },
-    earlier: function () { var s = view[1] - view[0]; view = [Math.max(0, view[0] - s / 2), 0]; view[1] = view[0] + s; draw(); },
-    later: function () { var s = view[1] - view[0]; view = [Math.min(Math.max(0, duration - s), view[0] + s / 2), 0]; view[1] = view[0] + s; draw(); }
+    earlier: function () { showFrom(view[0] - (view[1] - view[0]) / 2); },
+    later: function () { showFrom(view[0] + (view[1] - view[0]) / 2); }
   };
   var keys = { " ": "play", p: "play", s: "split", m: "merge", Delete: "remove", Backspace: "remove", a: "add",
                ArrowUp: "up", ArrowDown: "down", z: "undo", ArrowLeft: "previous", ArrowRight: "next" };
@@ -235,14 +241,14 @@
   var picker = document.getElementById("notes-version");
   picker.addEventListener("change", function () { load(parseInt(picker.value, 10)); });
 
+  /* One version onto the roll (the list is refreshed only where it changed: after a save). */
   function load(number) {
     return getJSON(d.transcriptions + number + "/").then(function (v) {
         notes = v.notes_list.map(function (n) { return { onset: n.onset, duration: n.duration, cents: n.cents }; });
         if (number === 0) automatic = JSON.parse(JSON.stringify(notes));
-        undo = []; selected = -1;
+        undo = []; selected = -1; shown = number; picker.value = String(number);
         document.getElementById("notes-save").disabled = true;
         draw();
-        return versions();
       });
   }
   function versions() {
@@ -257,6 +263,7 @@
             + " · " + day + (v.author ? " · " + v.author : "") + (v.comment ? " · " + v.comment : "");
           picker.appendChild(option);
         });
+        picker.value = String(shown);
         document.getElementById("notes-in-use").textContent = list.length && list[0].source === "corrected"
           ? interpolate(gettext("In use: version %s, corrected by people."), [list[0].number]) : gettext("In use: the automatic transcription.");
       });
@@ -268,8 +275,10 @@
       var tonic = parseFloat(d.tonic);
       if (p) contour = p.times.map(function (tm, i) { return [tm, p.hz[i] > 0 ? 1200 * Math.log2(p.hz[i] / tonic) : null]; });
       view = [0, Math.min(duration || 10, 10)];
-      return getJSON(d.transcriptions + "0/");
+      return versions();
     })
-    .then(function (v) { automatic = v ? v.notes_list : []; return versions(); })
-    .then(function () { return load(base); });
+    .then(function () { return load(base); })
+    .then(function () {  /* the automatic notes, for comparing, when a correction is in use */
+      if (base !== 0) return getJSON(d.transcriptions + "0/").then(function (v) { automatic = v ? v.notes_list : []; });
+    });
 })();
