@@ -59,6 +59,7 @@ def test_a_manifest_and_its_files_from_the_browser(page, celery_worker, tmp_path
     page.fill("#id_username", "browser-keeper")
     page.fill("#id_password", f.PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_url("**/dashboard/ingest/?chunk=20000")  # loaded: ingest.js listens for files once it has run
     page.set_input_files("#id_batch_files", [str(manifest), str(one), str(two)])
     expect(page.locator("#batch-chosen")).to_have_text("3 files chosen")
     page.click("#batch-check")
