@@ -133,9 +133,10 @@ def main() -> int:
         print(f"{row['benchmark']:<20} {row['user']:<10} {row['p50_ms']:>8} {row['p95_ms']:>8}")
     print(f"\nsearch ({result['database']}; targets: p95 under 100 ms for search and facets, 30 ms for similar "
           "on PostgreSQL)")
-    print(f"{'catalogue':>9} {'query':<24} {'user':<10} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"{'catalogue':>9} {'implementation':<22} {'query':<40} {'user':<10} {'p50 ms':>8} {'p95 ms':>8}")
     for row in result["search"]:
-        print(f"{row['catalogue']:>9} {row['query']:<24} {row['user']:<10} {row['p50_ms']:>8} {row['p95_ms']:>8}")
+        print(f"{row['catalogue']:>9} {row['implementation']:<22} {row['query']:<40} {row['user']:<10} "
+              f"{row['p50_ms']:>8} {row['p95_ms']:>8}")
     up = result["upload"]
     print(f"\nupload of a {up['file_mb']} MB WAV through gunicorn: {up['seconds']} s, web process RSS "
           f"{up['baseline_rss_mb']} MB before, peak {up['peak_rss_mb']} MB (target under {up['target_peak_rss_mb']} MB)")

@@ -10,24 +10,23 @@ from tests.factories import api_client as client
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["index", "sql", "memory"])
+@pytest.fixture(params=["database", "memory"])
 def catalogue(request, monkeypatch, settings, django_capture_on_commit_callbacks):
-    """Each test runs three times: rare terms (matches read from the index, visibility checked in
-    Python), common ones (CANDIDATES 0: the database intersects, scores and checks visibility), and
-    from the in-memory snapshot (built afresh for every search here, as these writes never commit;
-    FEW_ANNOTATIONS 0: annotations checked against the caller's answer for all of them)."""
-    if request.param == "sql":
-        monkeypatch.setattr("archive.search.query.CANDIDATES", 0)
+    """The conformance suite: every test runs against each implementation, which must answer
+    alike: the database's engine (engine.py: SQLite's FTS5 or PostgreSQL's pg_trgm, as the suite
+    runs on both databases) and the in-memory accelerator (the snapshot, built afresh for every
+    search here, as these writes never commit; FEW_ANNOTATIONS 0: annotations checked against the
+    caller's answer for all of them)."""
     if request.param == "memory":
         settings.SEARCH_SNAPSHOT, settings.SEARCH_SNAPSHOT_CACHED = "sync", False
-        monkeypatch.setattr("archive.search.query._matching", _not_from_the_database)
+        monkeypatch.setattr("archive.search.engine.search", _not_from_the_database)
         monkeypatch.setattr("archive.search.memory_search.FEW_ANNOTATIONS", 0)
     with django_capture_on_commit_callbacks(execute=True):  # the documents are built as the writes commit
         return _catalogue()
 
 
-def _not_from_the_database(term):
-    raise AssertionError(f"{term!r} was matched by the database, not the snapshot")
+def _not_from_the_database(**kwargs):
+    raise AssertionError(f"{kwargs['terms']!r} was matched by the database, not the snapshot")
 
 
 def _catalogue():
@@ -225,3 +224,54 @@ def test_on_postgresql_similar_recordings_come_from_the_hnsw_index_and_skip_what
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "archive_analysis_embedding_hnsw" in plan, plan
+
+
+def _facet(name: str, user=None) -> dict:
+    return {x["value"]: x["count"] for x in client(user).get("/api/search/", {"q": ""}).json()["facets"][name]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_facets_follow_files_labels_and_analyses_whoever_writes_them():
+    """A search row's facets (audio, labels, analysed) are rebuilt as an ORM write commits and, for
+    raw SQL, by the sweep the triggers' flags call for; the fixity sweep's bookkeeping rebuilds nothing."""
+    from django.db import connection
+
+    from archive.models import Recording, RecordingFile
+    from archive.tasks import search_sweep
+
+    community = f.make_community()
+    song = f.make_recording(community, f.make_tradition(community), title="Morning song")
+    assert _facet("has_audio") == {"yes": 0, "no": 1} and _facet("analysed") == {"yes": 0, "no": 1}
+    master = RecordingFile.objects.create(recording=song, role="master", storage_name="m/1.wav", sha256="0" * 64, size=1)
+    Analysis.objects.create(recording=song, analyser=ANALYSER, version=VERSION, status="ok", features=[1.0, 0.0])
+    assert _facet("has_audio") == {"yes": 1, "no": 0} and _facet("analysed") == {"yes": 1, "no": 0}
+    f.ensure_labels()
+    with connection.cursor() as cursor:  # another program, past the ORM
+        cursor.execute("INSERT INTO archive_recordinglabel (recording_id, label_id, added) VALUES (%s, %s, %s)",
+                       [song.pk.hex if connection.vendor == "sqlite" else song.pk, "tk_seasonal", "2026-12-02"])
+    assert Recording.objects.get(pk=song.pk).search_dirty and "tk_seasonal" not in _facet("label")
+    assert search_sweep() == 1
+    assert _facet("label") == {"tk_seasonal": 1}
+    RecordingFile.objects.filter(pk=master.pk).update(fixity_checked_at="2026-12-02T00:00:00Z", fixity_ok=True)
+    assert not Recording.objects.get(pk=song.pk).search_dirty
+    RecordingFile.objects.filter(pk=master.pk).delete()
+    assert _facet("has_audio") == {"yes": 0, "no": 1}
+
+
+def test_the_database_engine_matches_through_its_databases_text_index():
+    """SQLite's FTS5 table and PostgreSQL's pg_trgm GIN index over the search rows (migration 0023)."""
+    from django.db import connection, transaction
+
+    from archive.search import engine
+
+    where, params = engine.DIALECTS[connection.vendor].matching(["harvest", "song"])
+    sql = f"SELECT s.id FROM archive_searchrow s WHERE {where}"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a table this small would be scanned otherwise
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+    index = {"postgresql": "archive_searchrow_folded_trgm", "sqlite": "archive_searchrow_fts"}[connection.vendor]
+    assert index in plan, plan

@@ -271,7 +271,7 @@ def test_every_catalogue_table_moves_the_versions_in_its_own_transaction(world):
     song = Recording.objects.filter(community=world["community"]).first()
     before = versions.current()
     Recording.objects.filter(pk=song.pk).update(record_protocol="stewards", media_protocol="stewards")
-    after = versions.current()  # who may see it changed; nothing the search snapshot reads did
+    after = versions.current()  # who may see it changed; nothing the search rows are built from did
     assert after.visibility > before.visibility and after.search == before.search
     Recording.objects.filter(pk=song.pk).update(title="Renamed")
     assert versions.current().search > after.search

@@ -8,7 +8,7 @@ from .events import PreservationEvent
 from .files import FileCopy, RecordingFile
 from .recording import Recording, RecordingLabel, RecordingPerson
 from .scores import Score
-from .search import SearchDocument
+from .search import SearchDocument, SearchRow
 from .transcriptions import Transcription
 from .uploads import IngestBatch, Upload
 from .versions import CatalogueVersion
@@ -19,5 +19,5 @@ __all__ = [
     "Label", "LabelRule",
     "Language", "Membership", "Narrative", "Person", "Place", "PreservationEvent", "Proposal",
     "Protocol", "ProtocolLevel", "Recording", "RecordingFile", "RecordingLabel", "RecordingPerson", "Score", "Transcription",
-    "SearchDocument", "ShareLink", "ShareLinkUse", "Tradition", "Upload",
+    "SearchDocument", "SearchRow", "ShareLink", "ShareLinkUse", "Tradition", "Upload",
 ]

@@ -23,3 +23,29 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind} of {self.recording_id}"
+
+
+class SearchRow(models.Model):
+    """One row per recording for the search engines (archive/search/engine.py): its folded text to
+    match (indexed by FTS5 on SQLite, pg_trgm on PostgreSQL), the texts a term is weighed by, and its
+    facet values, so a search matches, ranks and counts in one statement over one table. Rebuilt
+    with the recording's documents (archive/search/index.py); whether the caller may see a row is
+    never stored here but asked of archive/access.py in the same statement."""
+    id = models.BigAutoField(primary_key=True)  # FTS5's content rowid on SQLite
+    recording = models.OneToOneField("archive.Recording", on_delete=models.CASCADE, related_name="search_row")
+    folded = models.TextField()  # title, record and narratives, each folded, one per line
+    title = models.TextField()  # the folded title (and other titles): a term here weighs most
+    record = models.TextField()  # the folded record: description, people, places, instruments...
+    sort_title = models.CharField(max_length=300)  # browsing order
+    tradition_id = models.UUIDField(null=True)
+    community_id = models.UUIDField(null=True)
+    country = models.CharField(max_length=2, blank=True)
+    decade = models.IntegerField(null=True)
+    instruments = models.JSONField(default=list)  # slugs
+    languages = models.JSONField(default=list)  # ISO 639-3 codes
+    labels = models.JSONField(default=list)  # label ids
+    has_audio = models.BooleanField(default=False)
+    analysed = models.JSONField(default=list)  # the analyser versions it has a good analysis of
+
+    def __str__(self):
+        return f"search row of {self.recording_id}"

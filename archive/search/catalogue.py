@@ -2,8 +2,9 @@
 
 The API (/api/search/) and the search page both call this and nothing below it. The caller's
 filters are the recording filters of CONTRACT.md (archive/filters.py), applied to the recordings
-archive/access.py lets the viewer see; the engine (query.py) matches, ranks and counts facets
-among those only. A search only reads: documents are rebuilt in the writing transaction's commit
+archive/access.py lets the viewer see; the engine (engine.py) matches, ranks and counts facets
+among those only, in one statement over the search rows; annotation hits follow (query.py).
+A search only reads: documents are rebuilt in the writing transaction's commit
 (index.py) and, for writes that bypass the services, by the worker's sweep (archive/tasks.py)."""
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -14,11 +15,15 @@ from ..filters import RecordingFilter
 from ..models import Recording
 from ..policy import recordings_visible
 from ..services.errors import ServiceError
-from .query import facets as facet_counts
-from .query import search as match
-from .query import with_snippets
+from . import engine
+from .memory_search import search_in_memory
+from .memory_text import TextIndex
+from .normalize import query_terms
+from .query import annotation_hits, facets_in_memory, facets_named, with_snippets
+from .snapshot import current_snapshot
 
 MAX_LIMIT = 200
+MAX_OFFSET = 10**9  # past any catalogue, within what a database binds
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ class Page:
         """From ``limit``/``offset`` query parameters; a clear error for anything but whole numbers."""
         try:
             limit = max(1, min(MAX_LIMIT, int(params.get("limit", cls.limit))))
-            offset = max(0, int(params.get("offset", 0)))
+            offset = max(0, min(MAX_OFFSET, int(params.get("offset", 0))))
         except (TypeError, ValueError):
             raise ServiceError(gettext("limit and offset must be whole numbers"), field="limit") from None
         return cls(offset=offset, limit=limit)
@@ -81,9 +86,19 @@ def hit_summary(hit: dict, recordings: dict) -> dict:
 def search(viewer, query: str, filters: dict, page: Page = Page()) -> SearchResult:
     """Hits (recordings by score, then annotation moments), facet counts and the total, all over
     what ``viewer`` may see after ``filters``."""
-    found = match(user=viewer, query=query or "", recordings=recordings_filtered(viewer, filters))
-    shown = with_snippets(found["hits"][page.offset:page.offset + page.limit], found["terms"])
-    recordings = Recording.objects.select_related("tradition", "community").in_bulk([h["recording"] for h in shown])
-    return SearchResult(terms=found["terms"], hits=[hit_summary(h, recordings) for h in shown],
-                        facets=facet_counts(user=viewer, recording_ids=found["recording_ids"]),
-                        total=len(found["hits"]))
+    terms = query_terms(query or "")
+    recordings = recordings_filtered(viewer, filters)
+    snapshot = current_snapshot() if all(TextIndex.answers(term) for term in terms) else None
+    if snapshot is not None:  # the in-memory accelerator, while it is current (snapshot.py)
+        found = search_in_memory(snapshot, user=viewer, terms=terms, recordings=recordings)
+        shown = with_snippets(found["hits"][page.offset:page.offset + page.limit], terms)
+        named = Recording.objects.select_related("tradition", "community").in_bulk([h["recording"] for h in shown])
+        return SearchResult(terms=terms, hits=[hit_summary(h, named) for h in shown],
+                            facets=facets_in_memory(snapshot, found["recording_ids"].rows), total=len(found["hits"]))
+    matched = engine.search(terms=terms, recordings=recordings, offset=page.offset, limit=page.limit)
+    moments = annotation_hits(terms, recordings, viewer) if terms else []
+    start = max(0, page.offset - matched.total)  # annotation hits follow every recording hit
+    shown = with_snippets(matched.hits + moments[start:start + page.limit - len(matched.hits)], terms)
+    named = Recording.objects.select_related("tradition", "community").in_bulk([h["recording"] for h in shown])
+    return SearchResult(terms=terms, hits=[hit_summary(h, named) for h in shown],
+                        facets=facets_named(matched.facets, matched.total), total=matched.total + len(moments))

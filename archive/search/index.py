@@ -1,8 +1,12 @@
 """Building a recording's search documents. Services mark a recording dirty and rebuild it
 when their transaction commits; a sweep rebuilds any that are still dirty."""
-from django.db import transaction
+from collections import defaultdict
 
-from ..models import Recording, SearchDocument
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from ..analysis import ANALYSER
+from ..models import Analysis, Recording, RecordingFile, RecordingLabel, SearchDocument, SearchRow
 from .normalize import fold
 
 # How much a term found in each kind of a recording's own documents counts (annotations are hits
@@ -24,6 +28,66 @@ def _record_text(recording: Recording) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def search_rows(recording_ids) -> list[SearchRow]:
+    """The recordings' rows for the engines, from their documents (title, record, narratives;
+    annotations are hits of their own, matched in their documents) and their facet values; a
+    handful of queries for any number of recordings (a rebuild, a migration, a bulk load)."""
+    ids = list(recording_ids)
+    texts = defaultdict(lambda: {"title": "", "record": "", "narratives": []})
+    for recording_id, kind, folded in SearchDocument.objects.filter(recording__in=ids).exclude(
+            kind=SearchDocument.Kind.ANNOTATION).order_by("pk").values_list("recording_id", "kind", "folded"):
+        if kind == SearchDocument.Kind.NARRATIVE:
+            texts[recording_id]["narratives"].append(folded)
+        else:
+            texts[recording_id][kind] = folded
+
+    def by_recording(rows):
+        grouped = defaultdict(set)
+        for recording_id, value in rows:
+            grouped[recording_id].add(value)
+        return grouped
+
+    instruments = by_recording(Recording.instruments.through.objects.filter(recording_id__in=ids)
+                               .values_list("recording_id", "instrument__slug"))
+    languages = by_recording(Recording.languages.through.objects.filter(recording_id__in=ids)
+                             .values_list("recording_id", "language_id"))
+    labels = by_recording(RecordingLabel.objects.filter(recording_id__in=ids).values_list("recording_id", "label_id"))
+    analysed = by_recording(Analysis.objects.filter(recording_id__in=ids, analyser=ANALYSER, status="ok")
+                            .values_list("recording_id", "version"))
+    audio = set(RecordingFile.objects.filter(recording_id__in=ids, role=RecordingFile.Role.MASTER)
+                .values_list("recording_id", flat=True))
+    rows = []
+    for r in Recording.objects.filter(pk__in=ids).select_related("place").only(
+            "title", "tradition_id", "community_id", "year_from", "place__country"):
+        text = texts[r.pk]
+        rows.append(SearchRow(
+            recording_id=r.pk, folded="\n".join([text["title"], text["record"], *text["narratives"]]),
+            title=text["title"], record=text["record"], sort_title=r.title[:300], tradition_id=r.tradition_id,
+            community_id=r.community_id, country=r.place.country if r.place_id else "",
+            decade=r.year_from // 10 * 10 if r.year_from is not None else None,
+            instruments=sorted(instruments[r.pk]), languages=sorted(languages[r.pk]), labels=sorted(labels[r.pk]),
+            has_audio=r.pk in audio, analysed=sorted(analysed[r.pk])))
+    return rows
+
+
+def _compared(row: SearchRow) -> dict:
+    return {k: v for k, v in model_to_dict(row).items() if k != "id"}
+
+
+def search_rows_rebuild(recording_ids, *, batch: int = 2000) -> int:
+    """Write the recordings' rows where they differ from what is kept (an unchanged row is not
+    rewritten: the search version would move for nothing)."""
+    ids, written = list(recording_ids), 0
+    for i in range(0, len(ids), batch):
+        rows = search_rows(ids[i:i + batch])
+        kept = {row.recording_id: _compared(row) for row in SearchRow.objects.filter(recording__in=[r.recording_id for r in rows])}
+        changed = [row for row in rows if kept.get(row.recording_id) != _compared(row)]
+        SearchRow.objects.filter(recording__in=[r.recording_id for r in changed if r.recording_id in kept]).delete()
+        SearchRow.objects.bulk_create(changed)
+        written += len(changed)
+    return written
+
+
 def search_index_recording(recording: Recording) -> int:
     """Rebuild one recording's documents; returns how many it has."""
     recording = Recording.objects.select_related("tradition", "community", "place", "collection").get(pk=recording.pk)
@@ -43,8 +107,9 @@ def search_index_recording(recording: Recording) -> int:
     with transaction.atomic():
         kept = SearchDocument.objects.filter(recording=recording)
         if sorted(kept.values_list(*fields), key=repr) != wanted:  # unchanged documents are not rewritten:
-            kept.delete()  # every search process would rebuild its snapshot for nothing
+            kept.delete()  # a rewrite would move the search version for nothing
             SearchDocument.objects.bulk_create(docs)
+        search_rows_rebuild([recording.pk])
         Recording.objects.filter(pk=recording.pk).update(search_dirty=False)
     return len(docs)
 

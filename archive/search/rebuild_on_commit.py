@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from ..models import (
+    Analysis,
     Annotation,
     Collection,
     Community,
@@ -17,13 +18,15 @@ from ..models import (
     Person,
     Place,
     Recording,
+    RecordingFile,
+    RecordingLabel,
     RecordingPerson,
     Tradition,
 )
 from .index import search_reindex_dirty
 
 WATCHED = (Recording, Narrative, Annotation, RecordingPerson, Tradition, Community, Place, Collection, Person,
-           Instrument, Language)
+           Instrument, Language, RecordingFile, RecordingLabel, Analysis)  # the last three: a search row's facets
 
 
 def _sweep() -> None:

@@ -1,0 +1,120 @@
+"""The database's search: one statement over the search rows (one per recording, archive/models/
+search.py) matches every term, weighs it, keeps the rows the caller may see after their filters,
+and returns the page of recording hits with the facet counts and the total, so no list of
+matches travels to Python. What the databases do differently is said once, in DIALECTS: SQLite
+matches through FTS5's trigram index, PostgreSQL through pg_trgm's GIN index behind LIKE; each
+unnests JSON arrays with its own function. Which rows the caller may see is the subquery
+archive/access.py gives (the caller's visible, filtered recordings), never decided here."""
+import uuid
+from dataclasses import dataclass
+
+from django.db import connection
+
+from ..analysis import VERSION
+from .index import WEIGHT
+
+FTS = "archive_searchrow_fts"  # migration 0023
+ARRAY_FACETS = {"instrument": "instruments", "language": "languages", "label": "labels"}
+SCALAR_FACETS = {"tradition": "tradition_id", "community": "community_id", "country": "country", "decade": "decade"}
+
+
+def fts_query(terms: list[str]) -> str:
+    """One FTS5 query holding every term, each a quoted string (with the trigram tokenizer, a
+    substring match); for terms of three characters or more: a trigram index knows nothing shorter."""
+    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    position: str  # a function (text, term) -> where term starts in text, 0 if absent
+    elements: str  # FROM-clause item of a JSON array column's elements as e(value), {column} filled in
+    has_version: str  # the JSON array column {column} holds the parameter
+
+    def matching(self, terms: list[str]) -> tuple[str, list]:
+        """A condition on ``s`` (a search row) holding every term."""
+        raise NotImplementedError
+
+
+class SQLite(Dialect):
+    def matching(self, terms):
+        indexed = [t for t in terms if len(t) >= 3]
+        parts, params = [], []
+        if indexed:
+            parts.append(f"s.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)")
+            params.append(fts_query(indexed))
+        for term in terms:
+            if len(term) < 3:
+                parts.append("instr(s.folded, %s) > 0")
+                params.append(term)
+        return " AND ".join(parts), params
+
+
+class PostgreSQL(Dialect):
+    def matching(self, terms):
+        escaped = [t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for t in terms]
+        return " AND ".join("s.folded LIKE %s" for _ in terms), [f"%{t}%" for t in escaped]
+
+
+DIALECTS = {
+    "sqlite": SQLite(position="instr", elements="json_each({column}) AS e",
+                     has_version="EXISTS (SELECT 1 FROM json_each({column}) WHERE value = %s)"),
+    "postgresql": PostgreSQL(position="strpos", elements="jsonb_array_elements_text({column}) AS e(value)",
+                             has_version="{column} @> jsonb_build_array(%s::text)"),
+}
+
+
+@dataclass
+class Matches:
+    hits: list[dict]  # the page's recording hits, best first: {"type", "recording", "score", "doc": None}
+    total: int  # recordings matched in all pages
+    facets: dict  # {facet: {value: count}} over every match
+
+
+def _score(dialect: Dialect, terms: list[str]) -> tuple[str, list]:
+    """A term weighs as the best kind of the row's documents holding it (title, record, narrative)."""
+    title, record, narrative = (WEIGHT[k] for k in ("title", "record", "narrative"))
+    parts = [f"CASE WHEN {dialect.position}(s.title, %s) > 0 THEN {title} "
+             f"WHEN {dialect.position}(s.record, %s) > 0 THEN {record} ELSE {narrative} END" for _ in terms]
+    return (" + ".join(parts) or "0"), [p for t in terms for p in (t, t)]
+
+
+def search(*, terms: list[str], recordings, offset: int, limit: int) -> Matches:
+    """The page [offset, offset + limit) of the recordings among ``recordings`` (a queryset of
+    what the caller may see, filtered) whose title, record or narratives hold every term, ranked
+    by weight, then title; with no terms, all of them by title."""
+    dialect = DIALECTS[connection.vendor]
+    visible_sql, visible_params = recordings.order_by().values("pk").query.sql_with_params()
+    where, where_params = f"s.recording_id IN ({visible_sql})", list(visible_params)
+    if terms:
+        condition, params = dialect.matching(terms)
+        where, where_params = f"{where} AND {condition}", where_params + params
+    score, score_params = _score(dialect, terms)
+    selects = ["SELECT 'hit', CAST(p.recording_id AS TEXT), p.score, p.n FROM (SELECT m.recording_id, m.score, "
+               "ROW_NUMBER() OVER (ORDER BY m.score DESC, m.sort_title, m.recording_id) AS n FROM m) p "
+               "WHERE p.n > %s AND p.n <= %s",
+               "SELECT 'total', NULL, COUNT(*), 0 FROM m",
+               "SELECT 'has_audio', NULL, COUNT(*), 0 FROM m WHERE m.has_audio",
+               f"SELECT 'analysed', NULL, COUNT(*), 0 FROM m WHERE {dialect.has_version.format(column='m.analysed')}"]
+    select_params = [offset, offset + limit, VERSION]
+    selects += [f"SELECT '{name}', CAST(m.{column} AS TEXT), COUNT(*), 0 FROM m WHERE m.{column} IS NOT NULL "
+                f"GROUP BY m.{column}" for name, column in SCALAR_FACETS.items()]
+    selects += [f"SELECT '{name}', e.value, COUNT(*), 0 FROM m, {dialect.elements.format(column=f'm.{column}')} "
+                f"GROUP BY e.value" for name, column in ARRAY_FACETS.items()]
+    sql = (f"WITH m AS MATERIALIZED (SELECT s.recording_id, s.sort_title, s.tradition_id, s.community_id, s.country, "
+           f"s.decade, s.instruments, s.languages, s.labels, s.has_audio, s.analysed, {score} AS score "
+           f"FROM archive_searchrow s WHERE {where}) " + " UNION ALL ".join(selects))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*score_params, *where_params, *select_params])
+        rows = cursor.fetchall()
+    hits, total = [], 0
+    facets = {name: {} for name in (*SCALAR_FACETS, *ARRAY_FACETS, "has_audio", "analysed")}
+    for kind, value, count, n in rows:
+        if kind == "hit":
+            hits.append((n, {"type": "recording", "recording": uuid.UUID(value), "score": int(count), "doc": None}))
+        elif kind == "total":
+            total = count
+        elif value is None:
+            facets[kind]["yes"] = count
+        elif value != "":
+            facets[kind][value] = count
+    return Matches(hits=[hit for _, hit in sorted(hits, key=lambda pair: pair[0])], total=total, facets=facets)
