@@ -7,13 +7,14 @@ transaction (archive/db_triggers.py), so a version changes exactly when a write 
   their ingest batches), replicas' bookkeeping and share-link use logs (anonymous pages, archive/page_cache.py);
 * ``visibility``: a write to a table that access or a recording filter reads: every archive table
   but logs and texts no rule reads (kept access answers, archive/search/visible_rows.py);
-* ``search``: a write to a table a recording's search rows are built from (archive/search/index.py);
+* ``search``: a write to a table search is read from (the search rows, archive/search/index.py, and
+  the in-memory snapshot, archive/search/snapshot.py);
 * ``vectors``: a write to the analyses (similar recordings, archive/search/similar.py).
 
 Not every column counts for every scope (IGNORED_COLUMNS, WATCHED_COLUMNS): the fixity sweep's
 bookkeeping (at 100,000 recordings it runs every 26 s) moves only the catalogue version, and a
-protocol change moves the visibility version but not the search version, since the search rows
-hold no protocol (access is asked in every search).
+protocol change moves the visibility version but not the search version, since search holds no
+protocol: the next search asks access afresh and keeps its snapshot.
 
 A reader takes the versions *before* it reads what it keeps, so a write that commits in between
 leaves it keeping newer data under an older version (rebuilt at once), never older data under a
@@ -43,7 +44,7 @@ _VECTORS = re.compile(r"archive_analysis")
 _RULES = {"catalogue": _CATALOGUE, "visibility": _VISIBILITY, "search": _SEARCH, "vectors": _VECTORS}
 # What an update must set to move a scope, where not every column counts: columns nothing the scope
 # keeps reads are left out (bookkeeping: the fixity sweep's, a search rebuild's, the once-public
-# mark), and the search rows read only these few of a recording's own columns (its text comes
+# mark), and search reads only these few of a recording's own columns (its text comes
 # from the search documents, which move the search version themselves).
 IGNORED_COLUMNS = {
     "archive_recordingfile": {"visibility": {"fixity_checked_at", "fixity_ok"}, "search": {"fixity_checked_at", "fixity_ok"}},
