@@ -1,11 +1,11 @@
 """The catalogue's versions: one row, moved by database triggers in the transaction of every write.
 
 Caches (anonymous pages, kept access answers, the search snapshot, the similar-recordings vectors)
-name the version they were built under, so whatever wrote (a service, the admin, a bulk update, raw SQL, psql, another program) the next
-reader after the commit finds a new version and builds afresh.
-The epoch changes when the row is made again (an emptied database; a restore from a backup must
-delete the row so that it is made again), so counters that start over never meet a cache built
-before."""
+name the version they were built under, so whatever wrote (a service, the admin, a bulk update,
+raw SQL, psql, another program) the next reader after the commit finds a new version and builds
+afresh. The epoch changes when the row is made again (an emptied database; a restore from a
+backup must delete the row so that it is made again), so counters that start over never meet a
+cache built before."""
 from django.db import models
 
 
