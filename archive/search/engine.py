@@ -8,7 +8,7 @@ archive/access.py gives (the caller's visible, filtered recordings), never decid
 import uuid
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 
 from ..analysis import VERSION
 from .index import WEIGHT
@@ -29,6 +29,7 @@ class Dialect:
     position: str  # a function (text, term) -> where term starts in text, 0 if absent
     elements: str  # FROM-clause item of a JSON array column's elements as e(value), {column} filled in
     has_version: str  # the JSON array column {column} holds the parameter
+    memory: str = ""  # working memory for the statement's sorts and hashes, where it is set per statement
 
     def matching(self, terms: list[str]) -> tuple[str, list]:
         """A condition on ``s`` (a search row) holding every term."""
@@ -59,7 +60,7 @@ DIALECTS = {
     "sqlite": SQLite(position="instr", elements="json_each({column}) AS e",
                      has_version="EXISTS (SELECT 1 FROM json_each({column}) WHERE value = %s)"),
     "postgresql": PostgreSQL(position="strpos", elements="jsonb_array_elements_text({column}) AS e(value)",
-                             has_version="{column} @> jsonb_build_array(%s::text)"),
+                             has_version="{column} @> jsonb_build_array(%s::text)", memory="64MB"),
 }
 
 
@@ -83,7 +84,9 @@ def search(*, terms: list[str], recordings, offset: int, limit: int) -> Matches:
     what the caller may see, filtered) whose title, record or narratives hold every term, ranked
     by weight, then title; with no terms, all of them by title."""
     dialect = DIALECTS[connection.vendor]
-    visible_sql, visible_params = recordings.order_by().values("pk").query.sql_with_params()
+    visible = recordings.order_by().values("pk")
+    visible.query.distinct = False  # the filters' DISTINCT: a set of ids in IN (...) needs none
+    visible_sql, visible_params = visible.query.sql_with_params()
     where, where_params = f"s.recording_id IN ({visible_sql})", list(visible_params)
     if terms:
         condition, params = dialect.matching(terms)
@@ -103,7 +106,9 @@ def search(*, terms: list[str], recordings, offset: int, limit: int) -> Matches:
     sql = (f"WITH m AS MATERIALIZED (SELECT s.recording_id, s.sort_title, s.tradition_id, s.community_id, s.country, "
            f"s.decade, s.instruments, s.languages, s.labels, s.has_audio, s.analysed, {score} AS score "
            f"FROM archive_searchrow s WHERE {where}) " + " UNION ALL ".join(selects))
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if dialect.memory:  # hashing and sorting tens of thousands of rows in memory, not on disk
+            cursor.execute(f"SET LOCAL work_mem = '{dialect.memory}'")
         cursor.execute(sql, [*score_params, *where_params, *select_params])
         rows = cursor.fetchall()
     hits, total = [], 0
