@@ -117,6 +117,18 @@ def test_facets_never_reveal_hidden_recordings(catalogue):
     assert [h["recording"]["title"] for h in filtered["results"]] == ["Sevdàh u mahali"]
 
 
+def test_facets_count_the_matched_recordings_and_the_total_every_hit(catalogue):
+    """A moment found in an annotation is a hit of its own; the facets count the recordings the
+    terms matched in their titles, records and narratives, in both implementations alike."""
+    found = client().get("/api/search/", {"q": "الميزان"}).json()
+    assert [h["type"] for h in found["results"]] == ["annotation"] and found["count"] == 1
+    assert sum(x["count"] for x in found["facets"]["tradition"]) == 0
+    found = client().get("/api/search/", {"q": "nguyen"}).json()
+    assert sum(x["count"] for x in found["facets"]["tradition"]) == 2 == found["count"]
+    assert found["facets"]["has_audio"] == [{"value": "yes", "label": "has audio", "count": 0},
+                                            {"value": "no", "label": "no audio", "count": 2}]
+
+
 def test_edits_are_searchable_at_once(catalogue, django_capture_on_commit_callbacks):
     member, recs = catalogue
     steward = recs["ru"].community.memberships.get(role="steward").user

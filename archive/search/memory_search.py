@@ -85,5 +85,6 @@ def search_in_memory(snapshot, *, user, terms: list[str], recordings) -> dict:
     all_docs = np.concatenate([np.full(len(rows), -1), docs])
     starts = np.concatenate([np.zeros(len(rows)), np.nan_to_num(snapshot.doc_start[docs])])
     order = np.lexsort((starts, all_docs >= 0, -all_scores))  # the last key ranks first
-    return {"terms": terms, "recording_ids": SnapshotRows(snapshot, np.unique(all_rows)),
+    # facets count the matched recordings, not those only an annotation matched (as engine.py does)
+    return {"terms": terms, "recording_ids": SnapshotRows(snapshot, np.unique(rows)),
             "hits": RankedHits(snapshot, all_rows[order], all_scores[order], all_docs[order], with_docs=True)}
