@@ -70,6 +70,9 @@ def search_rows(recording_ids) -> list[SearchRow]:
     return rows
 
 
+ROW_FIELDS = [f.name for f in SearchRow._meta.concrete_fields if f.name not in ("id", "recording")]
+
+
 def _compared(row: SearchRow) -> dict:
     return {k: v for k, v in model_to_dict(row).items() if k != "id"}
 
@@ -82,8 +85,9 @@ def search_rows_rebuild(recording_ids, *, batch: int = 2000) -> int:
         rows = search_rows(ids[i:i + batch])
         kept = {row.recording_id: _compared(row) for row in SearchRow.objects.filter(recording__in=[r.recording_id for r in rows])}
         changed = [row for row in rows if kept.get(row.recording_id) != _compared(row)]
-        SearchRow.objects.filter(recording__in=[r.recording_id for r in changed if r.recording_id in kept]).delete()
-        SearchRow.objects.bulk_create(changed)
+        # an upsert: two rebuilds of one recording may meet (a request's commit sweep, beat's sweep)
+        SearchRow.objects.bulk_create(changed, update_conflicts=True, unique_fields=["recording"],
+                                      update_fields=ROW_FIELDS)
         written += len(changed)
     return written
 
