@@ -91,14 +91,17 @@ def search(viewer, query: str, filters: dict, page: Page = Page()) -> SearchResu
     snapshot = current_snapshot() if all(TextIndex.answers(term) for term in terms) else None
     if snapshot is not None:  # the in-memory accelerator, while it is current (snapshot.py)
         found = search_in_memory(snapshot, user=viewer, terms=terms, recordings=recordings)
-        shown = with_snippets(found["hits"][page.offset:page.offset + page.limit], terms)
-        named = Recording.objects.select_related("tradition", "community").in_bulk([h["recording"] for h in shown])
-        return SearchResult(terms=terms, hits=[hit_summary(h, named) for h in shown],
-                            facets=facets_in_memory(snapshot, found["recording_ids"].rows), total=len(found["hits"]))
+        return _result(terms, found["hits"][page.offset:page.offset + page.limit],
+                       facets_in_memory(snapshot, found["recording_ids"].rows), len(found["hits"]))
     matched = engine.search(terms=terms, recordings=recordings, offset=page.offset, limit=page.limit)
     moments = annotation_hits(terms, recordings, viewer) if terms else []
     start = max(0, page.offset - matched.total)  # annotation hits follow every recording hit
-    shown = with_snippets(matched.hits + moments[start:start + page.limit - len(matched.hits)], terms)
+    return _result(terms, matched.hits + moments[start:start + page.limit - len(matched.hits)],
+                   facets_named(matched.facets, matched.total), matched.total + len(moments))
+
+
+def _result(terms: list[str], page_hits: list[dict], facets: dict, total: int) -> SearchResult:
+    """The page's hits with their snippets and their recordings' names, whichever implementation found them."""
+    shown = with_snippets(page_hits, terms)
     named = Recording.objects.select_related("tradition", "community").in_bulk([h["recording"] for h in shown])
-    return SearchResult(terms=terms, hits=[hit_summary(h, named) for h in shown],
-                        facets=facets_named(matched.facets, matched.total), total=matched.total + len(moments))
+    return SearchResult(terms=terms, hits=[hit_summary(h, named) for h in shown], facets=facets, total=total)

@@ -3,7 +3,6 @@ when their transaction commits; a sweep rebuilds any that are still dirty."""
 from collections import defaultdict
 
 from django.db import transaction
-from django.forms.models import model_to_dict
 
 from ..analysis import ANALYSER
 from ..models import Analysis, Recording, RecordingFile, RecordingLabel, SearchDocument, SearchRow
@@ -74,7 +73,7 @@ ROW_FIELDS = [f.name for f in SearchRow._meta.concrete_fields if f.name not in (
 
 
 def _compared(row: SearchRow) -> dict:
-    return {k: v for k, v in model_to_dict(row).items() if k != "id"}
+    return {name: getattr(row, name) for name in ROW_FIELDS}
 
 
 def search_rows_rebuild(recording_ids, *, batch: int = 2000) -> int:
