@@ -5,13 +5,16 @@ from django.conf import settings
 from worker.registry import PermanentJobError, TransientJobError, job_handler
 from worker.services import job_create
 
-from .models import IngestBatch, Recording
+from .harvest.oai import SourceError
+from .harvest.polite import Throttled, Unreachable
+from .models import HarvestSource, IngestBatch, Recording
 from .selectors import replica_locations
 from .services.analysis import recording_analyse
 from .services.bulk_ingest import ingest_manifest
 from .services.derivatives import local_copy, recording_derive
 from .services.errors import ServiceError
 from .services.fixity import fixity_run
+from .services.harvest import harvest_run
 from .services.ingest_batches import batch_ingest
 from .services.recordings import recording_erase_files
 from .services.replicas import replicate_missing
@@ -96,3 +99,18 @@ def analyse_recording(job, report):
         return recording_analyse(recording=recording, report=report)
     except ServiceError as exc:
         raise PermanentJobError(exc.message) from None
+
+
+@job_handler("harvest.run")
+def harvest(job, report):
+    """A harvest of another archive into the community's review queue. A source that is away or
+    asks us to wait is retried later from the saved position."""
+    source = HarvestSource.objects.select_related("community").filter(pk=job.target_id).first()
+    if source is None:
+        raise PermanentJobError("the harvest source no longer exists")
+    try:
+        return harvest_run(source=source, report=report)
+    except (Throttled, Unreachable) as exc:
+        raise TransientJobError(str(exc)) from None
+    except SourceError as exc:
+        raise PermanentJobError(str(exc)) from None

@@ -18,6 +18,9 @@ those two and on archive/labels.py's label table, so nothing else decides:
   (``harvestable_recordings``);
 * correcting a transcription: the community's members and the people its stewards allow, who may
   hear the recording (``may_correct_notes``); who corrected is a detail, as in the history;
+* harvest sources and the candidates they propose: the community's stewards (and staff) only,
+  since what another archive holds may be what the community keeps closed
+  (``harvest_sources_visible``, ``candidates_visible``);
 * stewardship: deciding proposals and access requests, curating, naming custodians
   (``is_steward``, ``may_add_tradition``, ``may_change_tradition``).
 """
@@ -45,6 +48,8 @@ from .models import (
     AccessRequest,
     Collection,
     Community,
+    HarvestCandidate,
+    HarvestSource,
     IngestBatch,
     PreservationEvent,
     Proposal,
@@ -241,6 +246,23 @@ def access_requests_visible(*, user) -> QuerySet[AccessRequest]:
     if viewer.is_staff:
         return AccessRequest.objects.all()
     return AccessRequest.objects.filter(Q(requester_id=viewer.user_id) | Q(recording__community__in=viewer.steward_of))
+
+
+def harvest_sources_visible(*, user) -> QuerySet[HarvestSource]:
+    """A community's harvest sources: its stewards (and staff)."""
+    viewer = viewer_for(user)
+    if not viewer.authenticated:
+        return HarvestSource.objects.none()
+    if viewer.is_staff:
+        return HarvestSource.objects.all()
+    return HarvestSource.objects.filter(community__in=viewer.steward_of)
+
+
+def candidates_visible(*, user) -> QuerySet[HarvestCandidate]:
+    """What a harvest proposes, and what was decided of it: the community's stewards (and staff).
+    A candidate is not the community's recording yet; members see what a steward accepted, as
+    a recording, under the protocols the steward chose."""
+    return HarvestCandidate.objects.filter(source__in=harvest_sources_visible(user=user))
 
 
 def ingest_batches_visible(*, user) -> QuerySet[IngestBatch]:

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from worker.models import Job
+
 from .analysis import ANALYSER, VERSION
 from .localization import localized_text
 from .models import (
@@ -10,6 +12,8 @@ from .models import (
     Analysis,
     Collection,
     Community,
+    HarvestCandidate,
+    HarvestSource,
     LabelRule,
     Narrative,
     Proposal,
@@ -22,8 +26,10 @@ from .models import (
 from .policy import (
     access_requests_visible,
     annotations_visible,
+    candidates_visible,
     communities_steering,
     events_for,
+    harvest_sources_visible,
     proposals_visible,
     recording_visible_or_none,
     recordings_audible,
@@ -141,6 +147,45 @@ def steward_dashboard(*, user) -> dict:
 
 
 __all__ = ["access_requests_visible", "annotations_visible", "events_for", "proposals_visible", "recordings_visible"]
+
+
+def harvest_source_or_404(*, user, pk) -> HarvestSource:
+    """A source its community's stewards may see; 404 for anyone else, as if it did not exist."""
+    source = harvest_sources_visible(user=user).select_related("community").filter(pk=pk).first()
+    if source is None:
+        raise Http404
+    return source
+
+
+def harvest_source_summaries(sources) -> tuple[dict, dict]:
+    """Each source's newest job and its candidates counted by state (and changed at the source)."""
+    sources = list(sources)
+    jobs = {job.pk: job for job in Job.objects.filter(pk__in=[s.job_id for s in sources if s.job_id])}
+    counts: dict = {s.pk: {} for s in sources}
+    rows = (HarvestCandidate.objects.filter(source__in=sources).values("source", "state")
+            .annotate(n=Count("pk"), changed=Count("pk", filter=Q(source_changed=True))))
+    for row in rows:
+        counts[row["source"]][row["state"]] = row["n"]
+        counts[row["source"]]["changed"] = counts[row["source"]].get("changed", 0) + row["changed"]
+    return jobs, counts
+
+
+def candidates_for(*, user, source=None, state: str | None = None, changed: bool | None = None):
+    found = candidates_visible(user=user).select_related("source__community", "recording")
+    if source is not None:
+        found = found.filter(source=source)
+    if state:
+        found = found.filter(state=state)
+    if changed is not None:
+        found = found.filter(source_changed=changed)
+    return found
+
+
+def candidate_or_404(*, user, pk) -> HarvestCandidate:
+    candidate = candidates_visible(user=user).select_related("source__community").filter(pk=pk).first()
+    if candidate is None:
+        raise Http404
+    return candidate
 
 
 def browse_places(*, user) -> list[dict]:

@@ -297,6 +297,12 @@ OAI_REPOSITORY_ID = os.environ.get("OAI_REPOSITORY_ID", "songkeeper")
 OAI_ADMIN_EMAIL = os.environ.get("OAI_ADMIN_EMAIL", "archive@example.org")
 OAI_PAGE_SIZE = int(os.environ.get("OAI_PAGE_SIZE", "100"))
 
+# --- Harvesting other archives (archive/services/harvest.py) ----------------
+HARVEST_RETRIES = int(os.environ.get("HARVEST_RETRIES", "4"))  # per request, with exponential backoff
+HARVEST_BACKOFF = float(os.environ.get("HARVEST_BACKOFF", "2"))  # seconds before the first retry
+HARVEST_MAX_WAIT = float(os.environ.get("HARVEST_MAX_WAIT", "120"))  # a longer Retry-After re-queues the job
+HARVEST_TIMEOUT = float(os.environ.get("HARVEST_TIMEOUT", "60"))  # seconds per request
+
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -50,7 +50,8 @@ def pytest_collection_modifyitems(config, items):
         used = set(getattr(item, "fixturenames", ()))
         if used & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
-        starts_processes = any(getattr(v, "__module__", None) == "tests.processes" for v in vars(item.module).values())
+        starts_processes = any(getattr(v, "__module__", None) in ("tests.processes", "tests.source_archive")
+                               for v in vars(item.module).values())
         if used & LIVE_FIXTURES or item.get_closest_marker("worker") or starts_processes:
             item.add_marker(pytest.mark.live)
 

@@ -135,3 +135,9 @@ def harvested_as_deleted(rec: Recording, was_public: bool) -> bool:
 def may_see_ingest_batch(user, batch) -> bool:
     """A bulk ingest in flight (its manifest, its files): the person who sent it, and no one else, staff neither."""
     return bool(getattr(user, "is_authenticated", False)) and batch.user_id == user.pk
+
+
+def may_see_candidate(user, candidate) -> bool:
+    """A harvest source and what it proposes: the community's stewards and staff; members, outsiders
+    and the public never (a candidate is not yet the community's recording)."""
+    return _staff(user) or _role(user, candidate.source.community_id) == Membership.Role.STEWARD

@@ -124,9 +124,11 @@ def start_worker(env: dict, log_path: Path, *, queues: str = "default,analysis,t
         probe.close()
 
 
-def start_web(env: dict, log_path: Path, *, workers: int = 1, threads: int = 1) -> tuple[subprocess.Popen, int]:
-    """gunicorn serving the project as in production; returns the process and its port."""
-    port = free_port()
+def start_web(env: dict, log_path: Path, *, workers: int = 1, threads: int = 1,
+              port: int | None = None) -> tuple[subprocess.Popen, int]:
+    """gunicorn serving the project as in production (on ``port``, or a free one); returns the process
+    and its port."""
+    port = port or free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
          "--threads", str(threads), "--timeout", "120"],

@@ -93,3 +93,36 @@ def test_staff_can_use_the_admin(world, client):
     assert client.get("/admin/worker/job/").status_code == 200
     client.force_login(world["steward"])
     assert client.get("/admin/archive/recording/").status_code == 302  # not staff: sent to the admin login
+
+
+@pytest.mark.parametrize("who", [None, "outsider", "member", "other"])
+def test_outsiders_never_reach_a_harvest_source_or_its_candidates(world, who):
+    """Every harvest endpoint, tried by everyone but the community's stewards: nothing is listed,
+    everything else answers 404 (401 signed out), and nothing changes."""
+    from archive.models import HarvestCandidate, HarvestSource
+
+    source = HarvestSource.objects.create(community=world["community"], name="Elsewhere", kind="iiif",
+                                          manifest_urls=["https://example.org/m"])
+    candidate = HarvestCandidate.objects.create(source=source, identifier="https://example.org/m",
+                                                fields={"title": "A song kept far away"}, raw="{}", raw_format="iiif",
+                                                checksum="0")
+    client = as_user(world[who] if who else None)
+    refused = 401 if who is None else 404
+    for url in ("/api/harvest-sources/", "/api/candidates/"):
+        response = client.get(url)
+        assert response.status_code == 401 if who is None else response.json()["count"] == 0, url
+    for url in (f"/api/harvest-sources/{source.pk}/", f"/api/candidates/{candidate.pk}/"):
+        assert client.get(url).status_code == refused, url
+    for url, body in ((f"/api/harvest-sources/{source.pk}/harvest/", {}),
+                      (f"/api/candidates/{candidate.pk}/accept/", {"tradition": str(world["hidden"].tradition_id)}),
+                      (f"/api/candidates/{candidate.pk}/merge/", {"recording": str(world["hidden"].pk)}),
+                      (f"/api/candidates/{candidate.pk}/reject/", {}),
+                      (f"/api/candidates/{candidate.pk}/acknowledge/", {})):
+        assert client.post(url, body, format="json").status_code == refused, url
+    created = client.post("/api/harvest-sources/", {"community": str(world["community"].pk), "name": "Mine",
+                                                    "kind": "iiif", "manifest_urls": ["https://example.org/x"]},
+                          format="json")
+    assert created.status_code in (401, 403)
+    candidate.refresh_from_db()
+    assert candidate.state == "proposed" and HarvestSource.objects.count() == 1 and source.job_id is None
+    assert "A song kept far away" not in client.get("/api/candidates/").content.decode()

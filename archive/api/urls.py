@@ -4,6 +4,17 @@ from rest_framework.routers import DefaultRouter
 from .views.auth import TokenView
 from .views.communities import CollectionViewSet, CommunityViewSet, TraditionViewSet
 from .views.decisions import AccessRequestViewSet, ProposalViewSet
+from .views.harvest import (
+    CandidateAccept,
+    CandidateAcknowledge,
+    CandidateDetail,
+    CandidateMerge,
+    CandidateReject,
+    Candidates,
+    HarvestSourceDetail,
+    HarvestSources,
+    HarvestSourceStart,
+)
 from .views.ingest import IngestBatchDetail, IngestBatches, IngestBatchStart, IngestCheck
 from .views.languages import LanguagesView
 from .views.recordings import AnnotationDetail, RecordingViewSet
@@ -30,6 +41,15 @@ urlpatterns = [
     path("ingest/batches/", IngestBatches.as_view(), name="ingest-batches"),
     path("ingest/batches/<uuid:pk>/", IngestBatchDetail.as_view(), name="ingest-batch"),
     path("ingest/batches/<uuid:pk>/start/", IngestBatchStart.as_view(), name="ingest-batch-start"),
+    path("harvest-sources/", HarvestSources.as_view(), name="harvest-sources"),
+    path("harvest-sources/<uuid:pk>/", HarvestSourceDetail.as_view(), name="harvest-source"),
+    path("harvest-sources/<uuid:pk>/harvest/", HarvestSourceStart.as_view(), name="harvest-source-start"),
+    path("candidates/", Candidates.as_view(), name="candidates"),
+    path("candidates/<uuid:pk>/", CandidateDetail.as_view(), name="candidate"),
+    path("candidates/<uuid:pk>/accept/", CandidateAccept.as_view(), name="candidate-accept"),
+    path("candidates/<uuid:pk>/merge/", CandidateMerge.as_view(), name="candidate-merge"),
+    path("candidates/<uuid:pk>/reject/", CandidateReject.as_view(), name="candidate-reject"),
+    path("candidates/<uuid:pk>/acknowledge/", CandidateAcknowledge.as_view(), name="candidate-acknowledge"),
     path("uploads/", UploadCreate.as_view(), name="tus-create"),
     path("uploads/<uuid:pk>/", UploadDetail.as_view(), name="tus-upload"),
     path("recordings/<uuid:pk>/annotations/<uuid:annotation_pk>/", annotation, name="annotation-detail"),

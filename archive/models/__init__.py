@@ -6,6 +6,7 @@ from .community import Community, Membership
 from .contributions import Annotation, Narrative, Proposal
 from .events import PreservationEvent
 from .files import FileCopy, RecordingFile
+from .harvest import HarvestCandidate, HarvestSource
 from .recording import Recording, RecordingLabel, RecordingPerson
 from .scores import Score
 from .search import SearchDocument, SearchRow
@@ -14,7 +15,8 @@ from .uploads import IngestBatch, Upload
 from .versions import CatalogueVersion
 
 __all__ = [
-    "AccessRequest", "Analysis", "Annotation", "CatalogueVersion", "Collection", "Community", "FileCopy", "IngestBatch",
+    "AccessRequest", "Analysis", "Annotation", "CatalogueVersion", "Collection", "Community", "FileCopy",
+    "HarvestCandidate", "HarvestSource", "IngestBatch",
     "Instrument",
     "Label", "LabelRule",
     "Language", "Membership", "Narrative", "Person", "Place", "PreservationEvent", "Proposal",

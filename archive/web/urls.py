@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import recording_pages, views
+from . import recording_pages, review_queue, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,6 +26,10 @@ urlpatterns = [
     path("dashboard/communities/<uuid:pk>/note-correctors/", views.dashboard_note_correctors,
          name="dashboard-note-correctors"),
     path("dashboard/communities/<uuid:pk>/protocols/", views.dashboard_protocol, name="dashboard-protocol"),
+    path("dashboard/communities/<uuid:pk>/sources/", review_queue.sources_page, name="harvest-sources-page"),
+    path("dashboard/sources/<uuid:pk>/", review_queue.review_queue, name="review-queue"),
+    path("dashboard/sources/<uuid:pk>/harvest/", review_queue.source_harvest, name="review-queue-harvest"),
+    path("dashboard/candidates/<uuid:pk>/<str:action>/", review_queue.candidate_decide, name="candidate-decide"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job"),
     path("share/<str:token>/", views.share_open, name="share-open"),
     path("recordings/<uuid:pk>/share/", views.recording_share, name="recording-share"),

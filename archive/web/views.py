@@ -283,6 +283,7 @@ JOB_KINDS = {
     "preservation.replicate": gettext_lazy("Copying to the replica locations"),
     "generation.train": gettext_lazy("Training a style model"),
     "generation.generate": gettext_lazy("Generating study examples"),
+    "harvest.run": gettext_lazy("Harvesting another archive"),
 }
 JOB_STATES = {"queued": gettext_lazy("waiting"), "running": gettext_lazy("running"),
               "succeeded": gettext_lazy("succeeded"), "failed": gettext_lazy("failed")}
