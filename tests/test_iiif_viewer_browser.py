@@ -11,6 +11,7 @@ from archive.services.derivatives import recording_derive
 from archive.services.ingest import recording_attach_master
 from tests import factories as f
 from tests.audio import synth
+from tests.browser import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -33,10 +34,10 @@ def test_clover_plays_the_manifest_audio(page, tmp_path, console_errors):
     page.goto(f"/iiif/recordings/{song.pk}/viewer")
     media = page.locator("clover-viewer audio, clover-viewer video, audio, video").first
     expect(media).to_be_attached(timeout=20000)
-    page.wait_for_function("""() => {
+    wait_until(page, """() => {
         const el = document.querySelector('clover-viewer audio, clover-viewer video, audio, video');
         return el && el.currentSrc && el.currentSrc.includes('/audio/') && el.readyState >= 1;
-    }""", timeout=20000)
+    }""", timeout=20)
     duration = page.evaluate("""async () => {
         const el = document.querySelector('clover-viewer audio, clover-viewer video, audio, video');
         el.muted = true;

@@ -11,6 +11,7 @@ from archive.models import Annotation
 from archive.services.ingest import recording_attach_master
 from tests import factories as f
 from tests.audio.melody import write_melody
+from tests.browser import wait_until
 from tests.factories import api_client
 from tests.test_jobs_worker import wait_for
 
@@ -102,7 +103,7 @@ def test_a_t_link_opens_the_player_at_that_moment(analysed_page):
     page, recording = analysed_page
     page.goto(f"/recordings/{recording.pk}/#t=5.5")
     expect(page.locator("#listen")).to_have_class(re.compile("ready"), timeout=20000)
-    page.wait_for_function("window.songkeeperPlayer && window.songkeeperPlayer.getCurrentTime() > 5")
+    wait_until(page, "window.songkeeperPlayer && window.songkeeperPlayer.getCurrentTime() > 5")
     assert page.evaluate("window.songkeeperPlayer.getCurrentTime()") == pytest.approx(5.5, abs=0.1)
 
 
@@ -118,7 +119,7 @@ def test_a_transcript_layer_scrolls_beside_the_waveform_and_plays_from_a_line(an
     lines = page.locator("#transcript-lines li:visible")
     expect(lines).to_have_count(3)
     lines.nth(2).locator("a").click()
-    page.wait_for_function("Math.abs(window.songkeeperPlayer.getCurrentTime() - 5.0) < 0.05")
+    wait_until(page, "Math.abs(window.songkeeperPlayer.getCurrentTime() - 5.0) < 0.05")
     expect(lines.nth(2)).to_have_class(re.compile("current"))
     expect(page.locator("#clock")).to_have_text("0:05")
     page.select_option("#transcript-layer", "gloss")

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from archive.services.ingest import recording_attach_master
 from tests import factories as f
 from tests.audio.melody import write_melody
+from tests.browser import wait_until
 from tests.test_jobs_worker import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
@@ -62,7 +63,7 @@ def test_an_educator_trains_generates_and_downloads(page, celery_worker, tmp_pat
     expect(example.locator("h3")).to_contain_text("12 notes")
     score = example.locator("img.score")
     expect(score).to_be_visible()
-    page.wait_for_function("document.querySelector('img.score').complete")
+    wait_until(page, "document.querySelector('img.score').complete")
     assert score.evaluate("img => img.naturalWidth") > 100
     expect(example.locator("audio")).to_have_attribute("src", re.compile(r"/api/examples/.+/audio/"))
     expect(example.locator(".provenance")).to_contain_text("Lake singers")
