@@ -1,5 +1,6 @@
 """The archive's job kinds, each a thin call into its services; registered with the worker (a
 plain job engine that imports no app) when the app is ready (apps.py)."""
+import requests
 from django.conf import settings
 
 from worker.registry import PermanentJobError, TransientJobError, job_handler
@@ -7,14 +8,14 @@ from worker.services import job_create
 
 from .harvest.oai import SourceError
 from .harvest.polite import Throttled, Unreachable
-from .models import HarvestSource, IngestBatch, Recording
+from .models import HarvestCandidate, HarvestSource, IngestBatch, Recording
 from .selectors import replica_locations
 from .services.analysis import recording_analyse
 from .services.bulk_ingest import ingest_manifest
 from .services.derivatives import local_copy, recording_derive
 from .services.errors import ServiceError
 from .services.fixity import fixity_run
-from .services.harvest import harvest_run
+from .services.harvest import harvest_run, media_fetch
 from .services.ingest_batches import batch_ingest
 from .services.recordings import recording_erase_files
 from .services.replicas import replicate_missing
@@ -114,3 +115,18 @@ def harvest(job, report):
         raise TransientJobError(str(exc)) from None
     except SourceError as exc:
         raise PermanentJobError(str(exc)) from None
+
+
+@job_handler("harvest.fetch_media")
+def fetch_media(job, report):
+    """The audio a harvested record offers, copied into the recording it became."""
+    candidate = HarvestCandidate.objects.select_related("source", "recording").filter(pk=job.target_id).first()
+    if candidate is None or candidate.recording is None:
+        raise PermanentJobError("the candidate or its recording no longer exists")
+    try:
+        return media_fetch(candidate=candidate, user=job.created_by, report=report,
+                           rights_confirmed=bool(job.params.get("rights_confirmed")))
+    except (Throttled, Unreachable, requests.RequestException) as exc:
+        raise TransientJobError(str(exc)) from None
+    except (SourceError, ServiceError) as exc:
+        raise PermanentJobError(getattr(exc, "message", str(exc))) from None

@@ -41,6 +41,29 @@ def populate(count: int) -> None:
                              status="published", record_protocol="community")
 
 
+def add_audio(*numbers: int) -> None:
+    """A real recording (fixtures/audio) as the master of these songs, with its access copy: their
+    IIIF manifests then paint the audio on the canvas."""
+    import shutil
+    import tempfile
+
+    from django.contrib.auth import get_user_model
+
+    from archive.models import Membership, Recording
+    from archive.services.derivatives import recording_derive
+    from archive.services.ingest import recording_attach_master
+
+    keeper = get_user_model().objects.create_user("keeper")
+    for number in numbers:
+        recording = Recording.objects.get(pk=uuid.uuid5(SOURCE_NAMESPACE, f"song-{number}"))
+        Membership.objects.get_or_create(community=recording.community, user=keeper, defaults={"role": "steward"})
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "song.wav"
+            shutil.copy(ROOT / "fixtures" / "audio" / "vocadito-ako-ay-may-lobo.wav", copy)
+            recording_attach_master(recording=recording, path=copy, original_name=f"song-{number}.wav", user=keeper)
+        recording_derive(recording=recording)
+
+
 def retitle(prefix: str, count: int) -> None:
     """The first ``count`` songs renamed at the source."""
     from archive.models import Recording
@@ -110,6 +133,7 @@ def main(argv: list[str]) -> None:
     django.setup()
     command, *args = argv
     {"populate": lambda: populate(int(args[0])), "retitle": lambda: retitle(args[0], int(args[1])),
+     "add_audio": lambda: add_audio(*map(int, args)),
      "withdraw": lambda: withdraw(int(args[0]))}[command]()
 
 

@@ -3,9 +3,11 @@ OAI-PMH and IIIF source. The harvest crosses resumption pages, stops when the so
 resumes from its saved position, follows changes and deletions at the source, and what it
 proposes waits for a steward: accepted (privately), merged (filling blanks only) or rejected
 (never proposed again)."""
+import hashlib
 import uuid
 
 import pytest
+import requests
 from django.test import Client
 from django.urls import reverse
 
@@ -125,8 +127,9 @@ def test_a_harvest_crosses_pages_resumes_where_it_stopped_and_follows_the_source
     assert HarvestCandidate.objects.filter(source=row).count() == RECORDS
 
 
-def test_iiif_manifests_and_collections_become_candidates(source, home):
+def test_iiif_manifests_and_collections_become_candidates_and_bring_their_audio(source, home):
     community, tradition, steward, _member = home
+    source.run("add_audio", 3, 4)
     collection = f"{source.url}/iiif/collections/{uuid.uuid5(SOURCE_NAMESPACE, 'collection')}"
     single = f"{source.url}/iiif/recordings/{uuid.uuid5(SOURCE_NAMESPACE, 'song-10')}/manifest"
     missing = f"{source.url}/iiif/recordings/{uuid.uuid4()}/manifest"
@@ -138,7 +141,34 @@ def test_iiif_manifests_and_collections_become_candidates(source, home):
     song = HarvestCandidate.objects.get(source=row, identifier=single)
     assert song.fields["title"] == "Song 0010 of the far shore" and song.raw_format == "iiif"
     assert song.fields["date"] == "1970" and song.fields["places"] == ["Epirus, GR"]
-    assert song.url.startswith(source.url) and '"type": "Manifest"' in song.raw
+    assert song.url.startswith(source.url) and '"type": "Manifest"' in song.raw and not song.media_url
+
+    # the audio a manifest paints is fetched into the recording, checked like an upload
+    open_song, closed_song = (HarvestCandidate.objects.get(source=row, fields__title=f"Song {n:04d} of the far shore")
+                              for n in (3, 4))
+    assert open_song.media_url == f"{source.url}/api/recordings/{uuid.uuid5(SOURCE_NAMESPACE, 'song-3')}/audio/"
+    with pytest.raises(Conflict):  # nowhere to put it yet
+        services.candidate_fetch_media(candidate=open_song, user=steward)
+    for candidate in (open_song, closed_song):
+        services.candidate_accept(candidate=candidate, user=steward, tradition=tradition)
+        candidate.refresh_from_db()
+    job = services.candidate_fetch_media(candidate=open_song, user=steward)
+    assert job.kind == "harvest.fetch_media" and job.target_id == str(open_song.pk)
+    fetched = services.media_fetch(candidate=open_song, user=steward, rights_confirmed=False)
+    offered = requests.get(open_song.media_url, timeout=30).content
+    assert fetched["sha256"] == hashlib.sha256(offered).hexdigest() and fetched["size"] == len(offered)
+    master = open_song.recording.files.get(role="master")
+    assert master.sha256 == fetched["sha256"] and master.duration > 1 and master.container == "ogg"
+    ingestion = open_song.recording.events.filter(type=PreservationEvent.Type.INGESTION, detail__contains="fetched from")
+    assert open_song.media_url in ingestion.get().detail and "open licence" in ingestion.get().detail
+
+    with pytest.raises(ServiceError) as refused:  # "All rights reserved": the steward must vouch for it
+        services.candidate_fetch_media(candidate=closed_song, user=steward)
+    assert refused.value.field == "rights_confirmed"
+    services.candidate_fetch_media(candidate=closed_song, user=steward, rights_confirmed=True)
+    services.media_fetch(candidate=closed_song, user=steward, rights_confirmed=True)
+    assert "the steward confirmed the community's right" in closed_song.recording.events.get(
+        type=PreservationEvent.Type.INGESTION, detail__contains="fetched from").detail
 
 
 def test_sources_and_decisions_refuse_what_they_cannot_take(home):
@@ -207,6 +237,8 @@ def test_the_api_harvests_and_decides_with_clear_errors(home):
                    format="json")
     assert bad.status_code == 400 and bad.json()["code"] == "invalid"
     candidate = _seed_candidate(community, people=[{"name": "A singer", "role": "performer"}], languages=["vie"])
+    early = api.post(f"/api/candidates/{candidate.pk}/fetch-media/", {}, format="json")
+    assert early.status_code == 409 and "accept or merge" in early.json()["detail"]
     missing = api.post(f"/api/candidates/{candidate.pk}/accept/", {}, format="json")
     assert missing.status_code == 400 and "tradition" in missing.json()["fields"]
     assert not Recording.objects.exists()
@@ -219,5 +251,9 @@ def test_the_api_harvests_and_decides_with_clear_errors(home):
         "tk_attribution"]
     again = api.post(f"/api/candidates/{candidate.pk}/accept/", {"tradition": str(tradition.pk)}, format="json")
     assert again.status_code == 409
+    no_audio = api.post(f"/api/candidates/{candidate.pk}/fetch-media/", {"rights_confirmed": "maybe"}, format="json")
+    assert no_audio.status_code == 400 and "rights_confirmed" in no_audio.json()["fields"]
+    no_audio = api.post(f"/api/candidates/{candidate.pk}/fetch-media/", {}, format="json")
+    assert no_audio.status_code == 400 and "offers no audio" in no_audio.json()["detail"]
     changed = api.get("/api/candidates/", {"state": "nonsense"})
     assert changed.status_code == 400

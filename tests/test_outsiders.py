@@ -117,6 +117,7 @@ def test_outsiders_never_reach_a_harvest_source_or_its_candidates(world, who):
                       (f"/api/candidates/{candidate.pk}/accept/", {"tradition": str(world["hidden"].tradition_id)}),
                       (f"/api/candidates/{candidate.pk}/merge/", {"recording": str(world["hidden"].pk)}),
                       (f"/api/candidates/{candidate.pk}/reject/", {}),
+                      (f"/api/candidates/{candidate.pk}/fetch-media/", {"rights_confirmed": True}),
                       (f"/api/candidates/{candidate.pk}/acknowledge/", {})):
         assert client.post(url, body, format="json").status_code == refused, url
     created = client.post("/api/harvest-sources/", {"community": str(world["community"].pk), "name": "Mine",

@@ -1,7 +1,10 @@
 """The review queue in chromium, with a real worker and another Songkeeper to harvest from: a
 steward adds the source from the dashboard, harvests it, and decides what came: one accepted as a
-private draft, one rejected; the queue says what is left."""
+private draft, one rejected; the queue says what is left; the accepted one's audio is fetched by the
+worker once the steward vouches for the community's right to it."""
 import re
+import time
+import uuid
 
 import pytest
 from playwright.sync_api import expect
@@ -9,7 +12,7 @@ from playwright.sync_api import expect
 from archive.models import HarvestCandidate, Recording
 from tests import factories as f
 from tests.browser import sign_in
-from tests.source_archive import SourceArchive
+from tests.source_archive import SOURCE_NAMESPACE, SourceArchive
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -19,9 +22,19 @@ def source(tmp_path):
     archive = SourceArchive(tmp_path / "elsewhere", page_size=10)
     archive.manage("migrate", "-v0")
     archive.run("populate", 25)
+    archive.run("add_audio", 0)
     archive.start()
     yield archive
     archive.stop()
+
+
+def _wait_for_harvest(page):
+    for _ in range(60):
+        if page.locator("#harvest-state").inner_text() == "succeeded":
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(page.locator("#harvest-state")).to_have_text("succeeded")
 
 
 def test_a_steward_harvests_a_source_and_decides_from_the_queue(page, source, celery_worker):
@@ -45,12 +58,7 @@ def test_a_steward_harvests_a_source_and_decides_from_the_queue(page, source, ce
     with page.expect_navigation():
         page.click("#harvest-now")
     expect(page.locator(".messages")).to_contain_text("The harvest has started")
-    for _ in range(60):  # the worker harvests three pages; the page shows where it is
-        if page.locator("#harvest-state").inner_text() == "succeeded":
-            break
-        page.wait_for_timeout(500)
-        page.reload()
-    expect(page.locator("#harvest-state")).to_have_text("succeeded")
+    _wait_for_harvest(page)  # the worker harvests three pages; the page shows where it is
     expect(page.locator("article.candidate")).to_have_count(25)
 
     first = page.locator("article.candidate", has_text="Song 0000 of the far shore")
@@ -67,10 +75,44 @@ def test_a_steward_harvests_a_source_and_decides_from_the_queue(page, source, ce
     with page.expect_navigation():
         page.click("nav.tabs >> text=Accepted")
     expect(page.locator("article.candidate")).to_have_count(1)
-    with page.expect_navigation():
-        page.locator("article.candidate a", has_text=re.compile("Song 0000")).click()
     recording = Recording.objects.get(title="Song 0000 of the far shore")
     assert recording.status == "draft" and recording.record_protocol == "registered"
     assert recording.media_protocol == "community"  # not chosen: the default, never public
     assert HarvestCandidate.objects.get(recording=recording).state == "accepted"
+
+    # a museum's IIIF manifest of the same song: merged with the recording, then its audio fetched
+    page.goto(f"/dashboard/communities/{community.pk}/sources/")
+    page.fill("input[name=name]", "Museum")
+    page.check("input[name=kind][value=iiif]")
+    page.fill("textarea[name=manifest_urls]", f"{source.url}/iiif/recordings/{uuid.uuid5(SOURCE_NAMESPACE, 'song-0')}/manifest")
+    with page.expect_navigation():
+        page.click("text=Add the source")
+    with page.expect_navigation():
+        page.click("#harvest-now")
+    _wait_for_harvest(page)
+    museum = page.locator("article.candidate")
+    expect(museum).to_have_count(1)
+    museum.locator("input[name=recording]").fill(str(recording.pk))
+    with page.expect_navigation():
+        museum.locator("form.merge button").click()
+    expect(page.locator(".messages")).to_contain_text("only its empty fields were filled")
+    with page.expect_navigation():
+        page.click("nav.tabs >> text=Merged")
+    with page.expect_navigation():
+        page.click("text=Fetch the audio into the recording")
+    expect(page.locator(".messages")).to_contain_text("does not let the archive copy the audio")
+    page.check("input[name=rights_confirmed]")
+    with page.expect_navigation():
+        page.click("text=Fetch the audio into the recording")
+    expect(page.locator(".messages")).to_contain_text("The audio is being copied from the source")
+    deadline = time.monotonic() + 60
+    while not recording.files.filter(role="master").exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert recording.files.get(role="master").container == "ogg"
+    assert "the steward confirmed" in recording.events.get(type="ingestion", detail__contains="fetched from").detail
+    while not recording.files.filter(role="access").exists() and time.monotonic() < deadline:
+        time.sleep(0.5)  # the worker derives the access copy the recording page plays
+    with page.expect_navigation():
+        page.locator("article.candidate a", has_text=re.compile("Song 0000")).click()
     expect(page.locator("h1")).to_contain_text("Song 0000 of the far shore")
+    assert recording.files.filter(role="access").exists()

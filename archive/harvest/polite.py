@@ -51,8 +51,11 @@ class PoliteClient:
         self.session.headers["User-Agent"] = USER_AGENT
         self.requests_sent = 0
 
-    def get(self, url: str, *, params: dict | None = None, stream: bool = False) -> requests.Response:
-        """The answer, once it is not one worth retrying; raises Throttled or Unreachable."""
+    def get(self, url: str, *, params: dict | None = None,
+            consume: Callable[[requests.Response], object] | None = None) -> requests.Response:
+        """The answer, once it is not one worth retrying; raises Throttled or Unreachable. With
+        ``consume``, the body is streamed to it while the host is still ours (a long download is
+        still one request at a time); its return value is the response's ``consumed``."""
         host = urlsplit(url).netloc
         last = "no answer"
         for attempt in range(self.retries + 1):
@@ -60,9 +63,11 @@ class PoliteClient:
             try:
                 with self.host_lock(host):
                     self.requests_sent += 1
-                    response = self.session.get(url, params=params, stream=stream, timeout=self.timeout)
-                    if not stream:
+                    response = self.session.get(url, params=params, stream=consume is not None, timeout=self.timeout)
+                    if response.status_code in RETRIED_STATUSES or consume is None:
                         response.content  # noqa: B018 (read the body while the host is ours)
+                    elif response.status_code < 400:
+                        response.consumed = consume(response)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last = f"{type(exc).__name__}: {exc}"
             else:

@@ -2,9 +2,14 @@
 job that resumes where it stopped), and the stewards' decisions on what it proposes. Nothing a
 harvest reads reaches the catalogue until a steward accepts it, and then privately by default."""
 import contextlib
+import hashlib
 import json
+import mimetypes
+import re
+import tempfile
 from datetime import date, datetime
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import redis
 from django.conf import settings
@@ -16,14 +21,15 @@ from worker.models import Job
 from worker.services import job_create
 
 from ..harvest import iiif
-from ..harvest.fields import checksum
-from ..harvest.oai import ExpiredToken, record_pages
+from ..harvest.fields import checksum, licence_is_open
+from ..harvest.oai import ExpiredToken, SourceError, record_pages
 from ..harvest.polite import PoliteClient
 from ..models import HarvestCandidate, HarvestSource, PreservationEvent, Recording
 from ..models.access import ProtocolLevel
 from ..policy import is_steward
 from .errors import Conflict, NotAllowed, ServiceError
 from .events import event_log
+from .ingest import recording_attach_master
 from .recordings import recording_create, recording_update
 
 PREFIXES = ("olac", "oai_dc")
@@ -353,3 +359,79 @@ def _provenance(candidate: HarvestCandidate, verb: str) -> str:
     return json.dumps({"what": verb, "source": source.name, "at": where, "identifier": candidate.identifier,
                        "url": candidate.url, "licence": candidate.licence, "datestamp": candidate.datestamp,
                        "harvested": date.today().isoformat()}, ensure_ascii=False)
+
+
+# --- the audio a source offers ------------------------------------------------------------------
+
+def candidate_fetch_media(*, candidate: HarvestCandidate, user, rights_confirmed: bool = False) -> Job:
+    """Queue the copy of the audio the source offers into the recording the candidate became. An
+    open licence (Creative Commons, public domain) lets the archive copy it; otherwise the steward
+    confirms that the community holds the right, and that is recorded."""
+    _steward_only(user, candidate.source.community)
+    if candidate.recording_id is None:
+        raise Conflict(gettext("accept or merge the candidate first: the audio goes into its recording"))
+    if not candidate.media_url:
+        raise ServiceError(gettext("the source offers no audio for this record"))
+    if not licence_is_open(candidate.licence) and not rights_confirmed:
+        raise ServiceError(gettext("the source's licence does not let the archive copy the audio: confirm that the "
+                                   "community holds the right to it"), field="rights_confirmed")
+    if candidate.recording.files.filter(role="master").exists():
+        raise Conflict(gettext("the recording has its preservation master already"))
+    return job_create(kind="harvest.fetch_media", target=candidate, user=user,
+                      params={"rights_confirmed": bool(rights_confirmed)})
+
+
+def _file_name(response, url: str) -> str:
+    """The file's name from Content-Disposition, else the URL's last part, with an extension
+    from the media type where the name has none."""
+    disposition = response.headers.get("Content-Disposition", "")
+    found = re.search(r"filename\*=UTF-8''([^;]+)|filename=\"?([^\";]+)", disposition)
+    name = unquote(found[1] or found[2]) if found else unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+    name = re.sub(r"[^\w.\- ]+", "_", Path(name).name).strip() or "audio"
+    if not Path(name).suffix:
+        media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        name += mimetypes.guess_extension(media_type) or ""
+    return name
+
+
+def media_fetch(*, candidate: HarvestCandidate, user, rights_confirmed: bool, client: PoliteClient | None = None,
+                report=lambda p, m="": None) -> dict:
+    """Stream the audio to a temporary file (sha256 and size as it arrives, never more than the
+    archive accepts), then store it as any upload is stored: decoded to identify, checksummed,
+    with the source in the ingestion event."""
+    client = client or polite_client()
+    url, recording = candidate.media_url, candidate.recording
+    limit = settings.MAX_UPLOAD_BYTES
+    with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, delete=False) as handle:
+        path = Path(handle.name)
+
+        def write(response):
+            digest, size = hashlib.sha256(), 0
+            for chunk in response.iter_content(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise ServiceError(gettext("the audio is larger than the archive accepts"))
+                digest.update(chunk)
+                handle.write(chunk)
+                report(0.1, f"{size // (1 << 20)} MB")
+            return digest.hexdigest(), size
+
+        try:
+            response = client.get(url, consume=write)
+            if response.status_code >= 400:
+                raise SourceError(f"the source answered HTTP {response.status_code} for the audio")
+            handle.flush()
+            sha256, size = response.consumed
+            if licence_is_open(candidate.licence):
+                rights = "open licence"
+            elif rights_confirmed:
+                rights = "the steward confirmed the community's right"
+            else:
+                raise ServiceError(gettext("the source's licence does not let the archive copy the audio"))
+            origin = (f"fetched from {url} (harvest source “{candidate.source.name}”, record {candidate.identifier}; "
+                      f"{rights}: {candidate.licence or 'no licence stated'})")
+            row, _job = recording_attach_master(recording=recording, path=path, original_name=_file_name(response, url),
+                                                user=user, sha256=sha256, size=size, origin=origin)
+        finally:
+            path.unlink(missing_ok=True)
+    return {"recording": str(recording.pk), "sha256": row.sha256, "size": row.size, "file": row.original_name}

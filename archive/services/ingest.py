@@ -40,12 +40,15 @@ def check_filename(name: str) -> str:
 
 def recording_attach_master(*, recording: Recording, path: Path, original_name: str, user,
                             sha256: str | None = None, size: int | None = None,
-                            expected_sha256: str | None = None, move: bool = True) -> tuple[RecordingFile, object]:
+                            expected_sha256: str | None = None, move: bool = True,
+                            origin: str = "") -> tuple[RecordingFile, object]:
     """Check, store and register an uploaded master. Returns (file row, derivation job).
 
     ``path`` is a temporary file the caller owns; it is moved into storage on success
     (copied instead with ``move=False``, for bulk ingest from a folder the operator keeps).
     ``sha256``/``size`` are passed when they were computed while the upload was written.
+    ``origin`` says where the file came from when not from the person's own computer (a harvest's
+    source URL); it goes into the ingestion event.
     """
     if not is_member(user=user, community_id=recording.community_id):
         raise NotAllowed(gettext("only members of the recording's community may add its audio"))
@@ -86,7 +89,7 @@ def recording_attach_master(*, recording: Recording, path: Path, original_name: 
             locked._history_user = user
             locked.save(update_fields=["duration_seconds", "modified"])
             event_log(recording=locked, type=PreservationEvent.Type.INGESTION, user=user,
-                      detail=f"{name} ({size} bytes) stored as {stored}")
+                      detail=f"{name} ({size} bytes) stored as {stored}" + (f"; {origin}" if origin else ""))
             event_log(recording=locked, type=PreservationEvent.Type.MESSAGE_DIGEST, user=user, detail=f"sha256 {sha256}")
             event_log(recording=locked, type=PreservationEvent.Type.FORMAT_IDENTIFICATION, user=user,
                       detail=f"{info.container}/{info.codec}, {info.sample_rate} Hz, {info.channels} ch, "

@@ -117,7 +117,14 @@ def _merge(request, candidate):
     return _("Merged with “%(title)s”: only its empty fields were filled.") % {"title": recording.title}
 
 
+def _fetch_media(request, candidate):
+    services.candidate_fetch_media(candidate=candidate, user=request.user,
+                                   rights_confirmed=request.POST.get("rights_confirmed") == "yes")
+    return _("The audio is being copied from the source; the recording shows it when it has arrived.")
+
+
 ACTIONS = {
+    "fetch-media": _fetch_media,
     "accept": _accept, "merge": _merge,
     "reject": lambda request, c: (services.candidate_reject(candidate=c, user=request.user), _("Rejected."))[1],
     "acknowledge": lambda request, c: (services.candidate_acknowledge(candidate=c, user=request.user),

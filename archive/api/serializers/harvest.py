@@ -60,3 +60,7 @@ class AcceptInput(serializers.Serializer):
 
 class MergeInput(serializers.Serializer):
     recording = serializers.UUIDField()
+
+
+class FetchMediaInput(serializers.Serializer):
+    rights_confirmed = serializers.BooleanField(default=False)

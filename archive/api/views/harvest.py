@@ -22,6 +22,7 @@ from ...services.errors import ServiceError
 from ..pagination import Pagination
 from ..serializers.harvest import (
     AcceptInput,
+    FetchMediaInput,
     HarvestCandidateDetailSerializer,
     HarvestCandidateSerializer,
     HarvestSourceSerializer,
@@ -155,3 +156,20 @@ class CandidateAcknowledge(APIView):
         candidate = services.candidate_acknowledge(candidate=candidate_or_404(user=request.user, pk=pk),
                                                    user=request.user)
         return Response(HarvestCandidateSerializer(candidate).data)
+
+
+class CandidateFetchMedia(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=FetchMediaInput, responses={202: FetchMediaInput})
+    def post(self, request, pk):
+        """Copy the audio the source offers into the candidate's recording (a job). Under a licence
+        that is not open, {"rights_confirmed": true} records the steward's word that the community
+        holds the right."""
+        candidate = candidate_or_404(user=request.user, pk=pk)
+        body = FetchMediaInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = services.candidate_fetch_media(candidate=candidate, user=request.user,
+                                             rights_confirmed=body.validated_data["rights_confirmed"])
+        return Response({"job": str(job.pk), "rights_confirmed": body.validated_data["rights_confirmed"]},
+                        status=status.HTTP_202_ACCEPTED)
