@@ -8,7 +8,7 @@ from worker.services import job_create
 
 from .harvest.oai import SourceError
 from .harvest.polite import Throttled, Unreachable
-from .models import HarvestCandidate, HarvestSource, IngestBatch, Recording
+from .models import HarvestCandidate, HarvestSource, HubProject, IngestBatch, Recording
 from .selectors import replica_locations
 from .services.analysis import recording_analyse
 from .services.bulk_ingest import ingest_manifest
@@ -16,6 +16,7 @@ from .services.derivatives import local_copy, recording_derive
 from .services.errors import ServiceError
 from .services.fixity import fixity_run
 from .services.harvest import harvest_run, media_fetch
+from .services.hub import HubAway, hub_project_refresh
 from .services.ingest_batches import batch_ingest
 from .services.recordings import recording_erase_files
 from .services.replicas import replicate_missing
@@ -130,3 +131,16 @@ def fetch_media(job, report):
         raise TransientJobError(str(exc)) from None
     except (SourceError, ServiceError) as exc:
         raise PermanentJobError(getattr(exc, "message", str(exc))) from None
+
+
+@job_handler("hub.refresh")
+def hub_refresh(job, report):
+    """A community's Local Contexts Hub project read again; a Hub away is retried, and what was
+    kept stays meanwhile."""
+    project = HubProject.objects.select_related("community").filter(pk=job.target_id).first()
+    if project is None:
+        raise PermanentJobError("the Hub project is no longer linked")
+    try:
+        return hub_project_refresh(project=project)
+    except (HubAway, Throttled, Unreachable, requests.RequestException) as exc:
+        raise TransientJobError(str(exc)) from None

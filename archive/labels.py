@@ -64,6 +64,10 @@ LABELS: list[tuple[str, str, str, str]] = [
      "The community welcomes collaboration on research with this material."),
     ("bc_outreach", "BC", "BC Outreach",
      "The community allows this material to be used for education and outreach."),
+    ("bc_commercialization", "BC", "BC Open to Commercialization",
+     "The community is open to commercial use of this material under a fair agreement with it."),
+    ("bc_non_commercial", "BC", "BC Non-Commercial",
+     "This material, and anything derived from it, may not be used commercially."),
 ]
 
 # The labels in Spanish: titles as Local Contexts gives them in Spanish ("CT" for Conocimiento
@@ -109,6 +113,9 @@ TRANSLATIONS: dict[str, dict[str, tuple[str, str]]] = {"es": {
     "bc_open_to_collaboration": ("BC Abierta a la Colaboración",
         "La comunidad acoge la colaboración en investigaciones con este material."),
     "bc_outreach": ("BC Difusión", "La comunidad permite usar este material en educación y difusión."),
+    "bc_commercialization": ("BC Abierta a la Comercialización",
+        "La comunidad acepta el uso comercial de este material mediante un acuerdo justo con ella."),
+    "bc_non_commercial": ("BC No Comercial", "Este material, y todo lo que derive de él, no puede usarse con fines comerciales."),
 }}
 
 # --- what the archive does with each label: one table, shown on /labels/ and enforced from here ---
@@ -146,6 +153,7 @@ POLICY: dict[str, LabelPolicy] = {
                      "label).")),
     "tk_community_use_only": LabelPolicy(training=MEMBERS, inherited=True),
     "tk_non_commercial": LabelPolicy(inherited=True),
+    "bc_non_commercial": LabelPolicy(inherited=True),
     "tk_attribution": LabelPolicy(
         inherited=True,
         display=_("The community's attribution text is shown wherever the recording or anything made from it "

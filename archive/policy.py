@@ -20,7 +20,8 @@ those two and on archive/labels.py's label table, so nothing else decides:
   hear the recording (``may_correct_notes``); who corrected is a detail, as in the history;
 * harvest sources and the candidates they propose: the community's stewards (and staff) only,
   since what another archive holds may be what the community keeps closed
-  (``harvest_sources_visible``, ``candidates_visible``);
+  (``harvest_sources_visible``, ``candidates_visible``); so are the Local Contexts Hub projects a
+  community links (``hub_projects_visible``), whose labels, once applied, show as any label does;
 * stewardship: deciding proposals and access requests, curating, naming custodians
   (``is_steward``, ``may_add_tradition``, ``may_change_tradition``).
 """
@@ -50,6 +51,7 @@ from .models import (
     Community,
     HarvestCandidate,
     HarvestSource,
+    HubProject,
     IngestBatch,
     PreservationEvent,
     Proposal,
@@ -263,6 +265,16 @@ def candidates_visible(*, user) -> QuerySet[HarvestCandidate]:
     A candidate is not the community's recording yet; members see what a steward accepted, as
     a recording, under the protocols the steward chose."""
     return HarvestCandidate.objects.filter(source__in=harvest_sources_visible(user=user))
+
+
+def hub_projects_visible(*, user) -> QuerySet[HubProject]:
+    """A community's linked Hub projects, with the Hub's answer as kept: its stewards (and staff)."""
+    viewer = viewer_for(user)
+    if not viewer.authenticated:
+        return HubProject.objects.none()
+    if viewer.is_staff:
+        return HubProject.objects.all()
+    return HubProject.objects.filter(community__in=viewer.steward_of)
 
 
 def ingest_batches_visible(*, user) -> QuerySet[IngestBatch]:

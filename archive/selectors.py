@@ -30,6 +30,7 @@ from .policy import (
     communities_steering,
     events_for,
     harvest_sources_visible,
+    hub_projects_visible,
     proposals_visible,
     recording_visible_or_none,
     recordings_audible,
@@ -186,6 +187,13 @@ def candidate_or_404(*, user, pk) -> HarvestCandidate:
     if candidate is None:
         raise Http404
     return candidate
+
+
+def hub_project_or_404(*, user, pk):
+    project = hub_projects_visible(user=user).select_related("community").filter(pk=pk).first()
+    if project is None:
+        raise Http404
+    return project
 
 
 def browse_places(*, user) -> list[dict]:

@@ -8,6 +8,7 @@ from worker.services import job_create
 from .search.index import search_reindex_dirty
 from .search.statistics import statistics_refresh as refresh
 from .selectors import replica_locations
+from .services.hub import hub_refresh_due
 from .services.resumable import uploads_sweep_abandoned
 
 
@@ -42,3 +43,9 @@ def replication_sweep():
     if replica_locations():
         with transaction.atomic():
             job_create(kind="preservation.replicate", params={})
+
+
+@shared_task(name="archive.tasks.hub_refresh_sweep", ignore_result=True)
+def hub_refresh_sweep():
+    """Beat, hourly: a refresh job for each Local Contexts Hub project not read for a day."""
+    return hub_refresh_due()

@@ -4,7 +4,8 @@ Four versions, each a counter in the one row of CatalogueVersion, moved by trigg
 transaction (archive/db_triggers.py), so a version changes exactly when a write commits:
 
 * ``catalogue``: any write to the archive's or generation's tables but uploads in flight (and
-  their ingest batches), replicas' bookkeeping and share-link use logs (anonymous pages, archive/page_cache.py);
+  their ingest batches), replicas' bookkeeping, share-link use logs, and what only stewards' pages
+  show (harvest sources and candidates, Hub projects as kept) (anonymous pages, archive/page_cache.py);
 * ``visibility``: a write to a table that access or a recording filter reads: every archive table
   but logs and texts no rule reads (kept access answers, archive/search/visible_rows.py);
 * ``search``: a write to a table search is read from (the search rows, archive/search/index.py, and
@@ -35,9 +36,12 @@ SCOPES = ("catalogue", "visibility", "search", "vectors")
 FAMILY = "v"
 TABLE = "archive_catalogueversion"
 
-_CATALOGUE = re.compile(r"(archive|generation)_(?!(upload|ingestbatch|filecopy|sharelinkuse|catalogueversion)$)\w+")
+# A harvest's sources and candidates, and the Hub's answers as kept, are seen on stewards' pages only
+# (never cached) and decide nothing about access: a harvest of thousands of records moves no version.
+_STEWARDS_ONLY = "harvestsource|harvestcandidate|hubproject"
+_CATALOGUE = re.compile(rf"(archive|generation)_(?!(upload|ingestbatch|filecopy|sharelinkuse|catalogueversion|{_STEWARDS_ONLY})$)\w+")
 _VISIBILITY = re.compile(r"archive_(?!(preservationevent|upload|ingestbatch|filecopy|sharelinkuse|proposal|score|narrative|transcription"
-                         r"|searchdocument\w*|searchrow|historical\w*|catalogueversion)$)\w+")
+                         rf"|searchdocument\w*|searchrow|historical\w*|catalogueversion|{_STEWARDS_ONLY})$)\w+")
 _SEARCH = re.compile(r"archive_(searchdocument|searchrow|recording\w*|analysis|annotation|tradition|community"
                      r"|place|instrument|language|label)")
 _VECTORS = re.compile(r"archive_analysis")

@@ -179,6 +179,7 @@ CELERY_BEAT_SCHEDULE = {  # what beat starts (each app's tasks.py has the task)
     "refresh the query planner's statistics": {"task": "archive.tasks.statistics_refresh", "schedule": DAY},
     "remove uploads and ingest batches given up long ago": {"task": "archive.tasks.uploads_sweep", "schedule": DAY},
     "make every replica copy still missing": {"task": "archive.tasks.replication_sweep", "schedule": DAY},
+    "refresh the labels of Local Contexts Hub projects": {"task": "archive.tasks.hub_refresh_sweep", "schedule": 3600.0},
 }
 
 # --- Auth -----------------------------------------------------------------
@@ -302,6 +303,11 @@ HARVEST_RETRIES = int(os.environ.get("HARVEST_RETRIES", "4"))  # per request, wi
 HARVEST_BACKOFF = float(os.environ.get("HARVEST_BACKOFF", "2"))  # seconds before the first retry
 HARVEST_MAX_WAIT = float(os.environ.get("HARVEST_MAX_WAIT", "120"))  # a longer Retry-After re-queues the job
 HARVEST_TIMEOUT = float(os.environ.get("HARVEST_TIMEOUT", "60"))  # seconds per request
+# The Local Contexts Hub's API (its sandbox: https://sandbox.localcontextshub.org/api/v2/); v2 asks
+# for an API key (X-Api-Key), v1 does not.
+LOCAL_CONTEXTS_HUB_URL = os.environ.get("LOCAL_CONTEXTS_HUB_URL", "https://localcontextshub.org/api/v2/")
+LOCAL_CONTEXTS_API_KEY = os.environ.get("LOCAL_CONTEXTS_API_KEY", "")
+LOCAL_CONTEXTS_REFRESH_SECONDS = float(os.environ.get("LOCAL_CONTEXTS_REFRESH_SECONDS", str(24 * 3600)))
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -141,3 +141,8 @@ def may_see_candidate(user, candidate) -> bool:
     """A harvest source and what it proposes: the community's stewards and staff; members, outsiders
     and the public never (a candidate is not yet the community's recording)."""
     return _staff(user) or _role(user, candidate.source.community_id) == Membership.Role.STEWARD
+
+
+def may_see_hub_project(user, project) -> bool:
+    """A community's link to its Local Contexts Hub project: its stewards and staff."""
+    return _staff(user) or _role(user, project.community_id) == Membership.Role.STEWARD

@@ -260,7 +260,8 @@ def test_every_catalogue_table_moves_the_versions_in_its_own_transaction(world):
             cursor.execute("SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sk_v_%'")
         watched = {row[0] for row in cursor.fetchall()}
     assert tables - watched == {"archive_upload", "archive_ingestbatch", "archive_filecopy", "archive_sharelinkuse",
-                                "archive_catalogueversion"}
+                                "archive_catalogueversion", "archive_harvestsource", "archive_harvestcandidate",
+                                "archive_hubproject"}
     before = versions.current()
     with transaction.atomic():
         Recording.objects.filter(pk__in=[]).update(title="x")  # a statement that changes nothing may count

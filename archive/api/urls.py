@@ -16,6 +16,7 @@ from .views.harvest import (
     HarvestSources,
     HarvestSourceStart,
 )
+from .views.hub import HubProjectApply, HubProjectDetail, HubProjectRefresh, HubProjects
 from .views.ingest import IngestBatchDetail, IngestBatches, IngestBatchStart, IngestCheck
 from .views.languages import LanguagesView
 from .views.recordings import AnnotationDetail, RecordingViewSet
@@ -52,6 +53,10 @@ urlpatterns = [
     path("candidates/<uuid:pk>/reject/", CandidateReject.as_view(), name="candidate-reject"),
     path("candidates/<uuid:pk>/fetch-media/", CandidateFetchMedia.as_view(), name="candidate-fetch-media"),
     path("candidates/<uuid:pk>/acknowledge/", CandidateAcknowledge.as_view(), name="candidate-acknowledge"),
+    path("hub-projects/", HubProjects.as_view(), name="hub-projects"),
+    path("hub-projects/<uuid:pk>/", HubProjectDetail.as_view(), name="hub-project"),
+    path("hub-projects/<uuid:pk>/refresh/", HubProjectRefresh.as_view(), name="hub-project-refresh"),
+    path("hub-projects/<uuid:pk>/apply/", HubProjectApply.as_view(), name="hub-project-apply"),
     path("uploads/", UploadCreate.as_view(), name="tus-create"),
     path("uploads/<uuid:pk>/", UploadDetail.as_view(), name="tus-upload"),
     path("recordings/<uuid:pk>/annotations/<uuid:annotation_pk>/", annotation, name="annotation-detail"),

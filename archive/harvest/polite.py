@@ -51,7 +51,7 @@ class PoliteClient:
         self.session.headers["User-Agent"] = USER_AGENT
         self.requests_sent = 0
 
-    def get(self, url: str, *, params: dict | None = None,
+    def get(self, url: str, *, params: dict | None = None, headers: dict | None = None,
             consume: Callable[[requests.Response], object] | None = None) -> requests.Response:
         """The answer, once it is not one worth retrying; raises Throttled or Unreachable. With
         ``consume``, the body is streamed to it while the host is still ours (a long download is
@@ -63,7 +63,8 @@ class PoliteClient:
             try:
                 with self.host_lock(host):
                     self.requests_sent += 1
-                    response = self.session.get(url, params=params, stream=consume is not None, timeout=self.timeout)
+                    response = self.session.get(url, params=params, headers=headers, stream=consume is not None,
+                                                timeout=self.timeout)
                     if response.status_code in RETRIED_STATUSES or consume is None:
                         response.content  # noqa: B018 (read the body while the host is ours)
                     elif response.status_code < 400:

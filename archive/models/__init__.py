@@ -7,6 +7,7 @@ from .contributions import Annotation, Narrative, Proposal
 from .events import PreservationEvent
 from .files import FileCopy, RecordingFile
 from .harvest import HarvestCandidate, HarvestSource
+from .hub import HubProject
 from .recording import Recording, RecordingLabel, RecordingPerson
 from .scores import Score
 from .search import SearchDocument, SearchRow
@@ -16,7 +17,7 @@ from .versions import CatalogueVersion
 
 __all__ = [
     "AccessRequest", "Analysis", "Annotation", "CatalogueVersion", "Collection", "Community", "FileCopy",
-    "HarvestCandidate", "HarvestSource", "IngestBatch",
+    "HarvestCandidate", "HarvestSource", "HubProject", "IngestBatch",
     "Instrument",
     "Label", "LabelRule",
     "Language", "Membership", "Narrative", "Person", "Place", "PreservationEvent", "Proposal",

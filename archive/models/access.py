@@ -92,6 +92,12 @@ class LabelRule(models.Model):
     )
     season_start = models.CharField(max_length=5, blank=True, help_text="MM-DD")
     season_end = models.CharField(max_length=5, blank=True, help_text="MM-DD")
+    name = models.CharField(max_length=200, blank=True, help_text="the community's own name for the label (from the "
+                                                                  "Local Contexts Hub)")
+    image = models.CharField(max_length=300, blank=True, help_text="the label's image as the community set it on the "
+                                                                   "Hub, kept in the archive's storage")
+    hub_project = models.ForeignKey("archive.HubProject", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="label_rules", help_text="the Hub project the wording comes from")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["community", "label"], name="one_rule_per_label")]

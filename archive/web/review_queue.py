@@ -1,5 +1,6 @@
-"""The steward's pages for bringing recordings home: a community's harvest sources, and the review
-queue of what each harvest proposes (accept, merge, reject). Stewards only; anyone else gets 404."""
+"""The steward's pages for bringing recordings home: a community's harvest sources, the review
+queue of what each harvest proposes (accept, merge, reject), and the labels of its Local Contexts
+Hub projects. Stewards only; anyone else gets 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,11 +11,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..labels import LABELS
-from ..models import Community, HarvestCandidate, Recording, Tradition
+from ..models import Collection, Community, HarvestCandidate, LabelRule, Recording, Tradition
 from ..models.access import ProtocolLevel
 from ..policy import is_steward, recordings_visible
-from ..selectors import candidate_or_404, candidates_for, harvest_source_or_404, harvest_source_summaries
+from ..selectors import (
+    candidate_or_404,
+    candidates_for,
+    harvest_source_or_404,
+    harvest_source_summaries,
+    hub_project_or_404,
+)
 from ..services import harvest as services
+from ..services import hub as hub_services
 from ..services.errors import ServiceError
 from .views import JOB_STATES
 
@@ -52,8 +60,53 @@ def sources_page(request, pk):
         source.counts = counts.get(source.pk, {})
         if source.job is not None:
             source.job.state_name = JOB_STATES.get(source.job.state, source.job.state)
-    return render(request, "archive/harvest_sources.html", {"community": community, "sources": sources,
-                                                            "form": request.POST if request.method == "POST" else {}})
+    projects = list(community.hub_projects.all())
+    for project in projects:
+        project.rules = LabelRule.objects.filter(hub_project=project).select_related("label").order_by("label_id")
+        project.notices = project.data.get("notice") or []
+    return render(request, "archive/harvest_sources.html", {
+        "community": community, "sources": sources, "form": request.POST if request.method == "POST" else {},
+        "projects": projects, "collections": Collection.objects.filter(community=community)})
+
+
+@login_required
+@require_POST
+def hub_link(request, pk):
+    community = _stewarded_community(request, pk)
+    try:
+        hub_services.hub_project_link(community=community, project_id=request.POST.get("project_id", ""),
+                                      user=request.user)
+        messages.success(request, _("The project is linked; its labels arrive from the Hub in a moment."))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("harvest-sources-page", args=[community.pk]) + "#hub")
+
+
+@login_required
+@require_POST
+def hub_action(request, pk, action):
+    """Read a linked project again, or apply its labels to the community's recordings."""
+    project = hub_project_or_404(user=request.user, pk=pk)
+    try:
+        if action == "refresh":
+            hub_services.hub_refresh_start(project=project, user=request.user)
+            messages.success(request, _("The project is being read from the Hub again."))
+        elif action == "apply":
+            collection = None
+            if request.POST.get("collection"):
+                collection = Collection.objects.filter(pk=request.POST["collection"], community=project.community).first()
+                if collection is None:
+                    raise ServiceError(_("choose a collection of the community"), field="collection")
+            everything = None if collection else Recording.objects.filter(community=project.community).values_list(
+                "pk", flat=True)
+            changed = hub_services.hub_labels_apply(project=project, codes=request.POST.getlist("labels"),
+                                                    user=request.user, collection=collection, recordings=everything)
+            messages.success(request, _("The labels were added to %(n)s recordings.") % {"n": changed})
+        else:
+            raise Http404
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("harvest-sources-page", args=[project.community_id]) + "#hub")
 
 
 @login_required

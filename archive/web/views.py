@@ -1,4 +1,5 @@
 """Server-rendered pages. Every recording read goes through archive.access."""
+import mimetypes
 from datetime import date
 from urllib.parse import urlencode
 
@@ -7,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -163,6 +165,18 @@ def labels_page(request):
     labels = Label.objects.in_bulk()
     rows = [{**row, "label": labels[row["code"]]} for row in policy_rows() if row["code"] in labels]
     return render(request, "archive/labels.html", {"rows": rows})
+
+
+def label_image(request, pk):
+    """A label's image as the community set it on the Local Contexts Hub, from the archive's own
+    storage (the label and its wording show wherever the recording does; the image is no more)."""
+    rule = get_object_or_404(LabelRule.objects.exclude(image=""), pk=pk)
+    if not default_storage.exists(rule.image):
+        raise Http404
+    kind = mimetypes.guess_type(rule.image)[0] or "application/octet-stream"
+    response = FileResponse(default_storage.open(rule.image, "rb"), content_type=kind)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 FACET_TITLES = {"tradition": gettext_lazy("Tradition"), "community": gettext_lazy("Community"),
