@@ -5,11 +5,13 @@ proposes waits for a steward: accepted (privately), merged (filling blanks only)
 (never proposed again)."""
 import hashlib
 import uuid
+from datetime import timedelta
 
 import pytest
 import requests
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from archive.harvest.polite import Unreachable
 from archive.models import HarvestCandidate, HarvestSource, PreservationEvent, Recording
@@ -126,6 +128,16 @@ def test_a_harvest_crosses_pages_resumes_where_it_stopped_and_follows_the_source
     assert sorted(c.fields["title"] for c in gone) == ["Song 0238 of the far shore", "Song 0239 of the far shore"]
     assert HarvestCandidate.objects.filter(source=row).count() == RECORDS
 
+    # a source bounded to the past: nothing changed there then, and that is an empty harvest
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    bounded = services.harvest_source_create(community=community, user=steward, data={
+        "name": "Only the past", "kind": "oai", "base_url": f"{source.url}/oai", "metadata_prefix": "oai_dc",
+        "harvest_from": "2000-01-01", "harvest_until": yesterday})
+    result, _progress = _harvest(bounded)
+    assert result["pages"] == 0 and result["new"] == 0
+    bounded.refresh_from_db()
+    assert bounded.last_started and bounded.last_completed and bounded.position == {}
+
 
 def test_iiif_manifests_and_collections_become_candidates_and_bring_their_audio(source, home):
     community, tradition, steward, _member = home
@@ -178,7 +190,11 @@ def test_sources_and_decisions_refuse_what_they_cannot_take(home):
                           "metadata_prefix": "marc"}, "metadata_prefix"),
                         ({"name": "x", "kind": "iiif", "manifest_urls": []}, "manifest_urls"),
                         ({"name": "x", "kind": "csv"}, "kind"),
-                        ({"name": "", "kind": "iiif", "manifest_urls": ["https://example.org/m"]}, "name")]:
+                        ({"name": "", "kind": "iiif", "manifest_urls": ["https://example.org/m"]}, "name"),
+                        ({"name": "x", "kind": "oai", "base_url": "https://example.org/oai",
+                          "harvest_from": "2024-13-01"}, "harvest_from"),
+                        ({"name": "x", "kind": "oai", "base_url": "https://example.org/oai",
+                          "harvest_from": "2024-02-01", "harvest_until": "2024-01-01"}, "harvest_until")]:
         with pytest.raises(ServiceError) as raised:
             services.harvest_source_create(community=community, user=steward, data=data)
         assert raised.value.field == field

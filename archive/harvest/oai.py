@@ -63,15 +63,17 @@ class _PoliteSickle(Sickle):
 
 
 def record_pages(base_url: str, *, client: PoliteClient, prefix: str, set_spec: str = "", since: str = "",
-                 token: str = "") -> Iterator[Page]:
-    """ListRecords page by page, from the start (with ``since`` as ``from``) or from a saved
-    resumption token. No records matching is an empty harvest, not an error."""
+                 until: str = "", token: str = "") -> Iterator[Page]:
+    """ListRecords page by page, from the start (``since`` and ``until`` as ``from`` and ``until``)
+    or from a saved resumption token. No records matching is an empty harvest, not an error."""
     sickle = _PoliteSickle(base_url, client)
     params = {"resumptionToken": token} if token else {"metadataPrefix": prefix}
     if not token and set_spec:
         params["set"] = set_spec
     if not token and since:
         params["from"] = since
+    if not token and until:
+        params["until"] = until
     try:
         responses = sickle.ListRecords(**params)
         for response in responses:

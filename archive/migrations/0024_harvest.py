@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
                 ('metadata_prefix', models.CharField(blank=True, default='olac', help_text='olac, or oai_dc', max_length=32)),
                 ('set_spec', models.CharField(blank=True, help_text='harvest only this OAI-PMH set', max_length=200)),
                 ('harvest_from', models.DateField(blank=True, help_text='harvest records changed from this day', null=True)),
+                ('harvest_until', models.DateField(blank=True, help_text='and up to this day (empty: up to now)', null=True)),
                 ('manifest_urls', models.JSONField(blank=True, default=list, help_text='IIIF manifest or collection URLs')),
                 ('position', models.JSONField(blank=True, default=dict, help_text='where an interrupted harvest resumes: the resumption token, or the manifests still to read, and the counts so far')),
                 ('last_started', models.DateTimeField(blank=True, null=True)),

@@ -23,6 +23,7 @@ class HarvestSource(models.Model):
     metadata_prefix = models.CharField(max_length=32, blank=True, default="olac", help_text="olac, or oai_dc")
     set_spec = models.CharField(max_length=200, blank=True, help_text="harvest only this OAI-PMH set")
     harvest_from = models.DateField(null=True, blank=True, help_text="harvest records changed from this day")
+    harvest_until = models.DateField(null=True, blank=True, help_text="and up to this day (empty: up to now)")
     manifest_urls = models.JSONField(default=list, blank=True, help_text="IIIF manifest or collection URLs")
     position = models.JSONField(default=dict, blank=True,
                                 help_text="where an interrupted harvest resumes: the resumption token, or the "

@@ -49,6 +49,15 @@ def _http_url(value: str, field: str) -> str:
     return value
 
 
+def _day(value, field: str) -> date | None:
+    if not value or isinstance(value, date):
+        return value or None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ServiceError(gettext("%(value)s is not a day (YYYY-MM-DD)") % {"value": value}, field=field) from None
+
+
 def harvest_source_create(*, community, data: dict, user) -> HarvestSource:
     """A steward names another archive to bring the community's recordings home from."""
     _steward_only(user, community)
@@ -62,7 +71,10 @@ def harvest_source_create(*, community, data: dict, user) -> HarvestSource:
         if source.metadata_prefix not in PREFIXES:
             raise ServiceError(gettext("the metadata format must be olac or oai_dc"), field="metadata_prefix")
         source.set_spec = (data.get("set_spec") or "").strip()
-        source.harvest_from = data.get("harvest_from") or None
+        source.harvest_from = _day(data.get("harvest_from"), "harvest_from")
+        source.harvest_until = _day(data.get("harvest_until"), "harvest_until")
+        if source.harvest_from and source.harvest_until and source.harvest_until < source.harvest_from:
+            raise ServiceError(gettext("the harvest cannot end before it starts"), field="harvest_until")
     elif kind == HarvestSource.Kind.IIIF:
         urls = data.get("manifest_urls") or []
         if isinstance(urls, str):
@@ -129,9 +141,11 @@ def harvest_run(*, source: HarvestSource, report, client: PoliteClient | None = 
     position = source.position or {}
     if not position.get("started"):
         since = source.last_completed.date() if source.last_completed else source.harvest_from
-        position = {"started": timezone.now().isoformat(), "since": since.isoformat() if since else "",
+        now = timezone.now()
+        position = {"started": now.isoformat(), "since": since.isoformat() if since else "",
                     "new": 0, "updated": 0, "deleted": 0, "unchanged": 0, "seen": 0, "pages": 0, "skipped": []}
         _save_position(source, position)
+        HarvestSource.objects.filter(pk=source.pk).update(last_started=now)
     position["requests_before"] = client.requests_sent
     if source.kind == HarvestSource.Kind.OAI_PMH:
         _harvest_oai(source, position, client, report)
@@ -159,7 +173,8 @@ def _harvest_oai(source, position, client, report) -> None:
 
 def _oai_pages(source, position, client, report) -> None:
     pages = record_pages(source.base_url, client=client, prefix=source.metadata_prefix, set_spec=source.set_spec,
-                         since=position.get("since", ""), token=position.get("token", ""))
+                         since=position.get("since", ""), token=position.get("token", ""),
+                         until=source.harvest_until.isoformat() if source.harvest_until else "")
     for page in pages:
         with transaction.atomic():
             for record in page.records:

@@ -46,6 +46,7 @@ def sources_page(request, pk):
     if request.method == "POST":
         data = {key: request.POST.get(key, "") for key in ("name", "kind", "base_url", "metadata_prefix", "set_spec")}
         data["harvest_from"] = request.POST.get("harvest_from") or None
+        data["harvest_until"] = request.POST.get("harvest_until") or None
         data["manifest_urls"] = request.POST.get("manifest_urls", "").split()
         try:
             source = services.harvest_source_create(community=community, data=data, user=request.user)

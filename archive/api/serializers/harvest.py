@@ -14,7 +14,7 @@ class HarvestSourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = HarvestSource
         fields = ["id", "community", "name", "kind", "base_url", "metadata_prefix", "set_spec", "harvest_from",
-                  "manifest_urls", "position", "last_started", "last_completed", "job", "candidates", "created"]
+                  "harvest_until", "manifest_urls", "position", "last_started", "last_completed", "job", "candidates", "created"]
         read_only_fields = ["position", "last_started", "last_completed", "job", "candidates", "created"]
 
     def get_job(self, source) -> dict | None:
