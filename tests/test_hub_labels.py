@@ -4,6 +4,7 @@ its project, the labels arrive with the community's names, wording, translations
 steward applies them, and the label policy acts on them; a Hub away changes nothing kept."""
 import io
 import json
+import re
 import threading
 import uuid
 from datetime import timedelta
@@ -258,3 +259,5 @@ def test_only_the_communitys_stewards_reach_its_hub_projects(hub, kai):
     page.force_login(steward)
     shown = page.get(f"/dashboard/communities/{community.pk}/sources/").content.decode()
     assert "Kāi Attribution" in shown and "Attribution Incomplete" in shown
+    title = re.search(r"<title>([^<]*)</title>", shown)[1]
+    assert "Bring recordings home" in title and "Hub" not in title and shown.count('id="hub"') == 1
