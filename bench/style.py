@@ -82,6 +82,34 @@ def _render_one(piece: Piece, degrees: int) -> float:
     return time.perf_counter() - started
 
 
+def practice_set_seconds(predictor, vocab, degrees: int, levels: dict, *, tonic_step: int, count: int = 10) -> dict:
+    """A practice set as the worker makes it: ``count`` examples graded from easy to hard (up to 32
+    notes), each sampled and written to all its files, then the bundle: every score in one PDF and
+    the zip (generation/services/practice_sets.py does the same through storage)."""
+    from generation.ml import render
+    from generation.ml.bundle import zip_bundle
+    from generation.ml.grading import graded, sample_graded
+    from generation.ml.scores_pdf import scores_pdf
+
+    started = time.perf_counter()
+    base = Constraints(length_notes=32, start_degree=None, end_degree=0, seed=7, temperature=TEMPERATURE)
+    steps = graded(base, count=count, levels=levels, degrees=degrees, tonic_step=tonic_step)
+    files, scores = [], []
+    tonic = 8.1758 if degrees == 12 else 220.0
+    for index, constraints in enumerate(steps):
+        notes, _used = sample_graded(predictor, vocab, degrees, constraints, base, tonic_step=tonic_step)
+        events = render.place(notes, PitchSet.equal(degrees), tonic_hz=tonic, tempo_bpm=90, pulse=True)
+        made = render.example_files(events, title=f"bench {index + 1}", credit="bench", tempo_bpm=90)
+        files += [(f"{index + 1:02d}-example.{kind}", data) for kind, data in made.items() if kind != "svg"]
+        scores.append((f"{index + 1}.", made["svg"].decode()))
+    examples_seconds = time.perf_counter() - started
+    files.append(("scores.pdf", scores_pdf(scores, title="bench", footer="bench")))
+    size = len(zip_bundle(files))
+    seconds = time.perf_counter() - started
+    return {"examples": count, "seconds": round(seconds, 2), "examples_seconds": round(examples_seconds, 2),
+            "bundle_seconds": round(seconds - examples_seconds, 2), "bundle_mb": round(size / 2**20, 1)}
+
+
 def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, transformer: TransformerConfig) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
@@ -104,6 +132,8 @@ def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, trans
                                                             seed=99, temperature=TEMPERATURE))
     sample_seconds = time.perf_counter() - started
     example_seconds = sample_seconds + _render_one(Piece(example, meta={"tonic_step": 0}), degrees)
+    practice_set = practice_set_seconds(predictor, vocab, degrees, difficulty_levels(pieces),
+                                        tonic_step=pieces[0].meta.get("tonic_step", 0))
     # the real baseline: as many real training pieces, against the same held-out pieces
     pick = np.random.default_rng(1).choice(len(train), size=min(len(test), len(train)), replace=False)
     real_vs_real = compare([train[i] for i in pick], test, degrees)
@@ -123,6 +153,7 @@ def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, trans
             "chosen": result.chosen, "beats_unigram_by": round(bits["unigram"] - bits[result.chosen], 3),
             "train_seconds": round(train_seconds, 1), "generate_seconds_per_example": round(float(np.mean(seconds)), 3),
             "example_with_files_seconds": round(example_seconds, 3), "example_notes": EXAMPLE_NOTES,
+            "practice_set": practice_set,
             "transformer_parameters": result.metrics["transformer_parameters"],
             "generated_vs_real": gen_vs_real, "real_vs_real": real_vs_real, "js_ratio_generated_to_real": ratio, "temperature": TEMPERATURE,
             "piece_js_generated": typical_generated, "piece_js_real": typical_real, "piece_js_ratio": piece_ratio,
@@ -130,6 +161,7 @@ def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, trans
                         "beats_order1": bits[result.chosen] < bits["markov_order1"],
                         "piece_distances_within_1_5x": all(v <= 1.5 for v in piece_ratio.values()),
                         "example_under_2_s": example_seconds < 2.0,
+                        "practice_set_of_10_under_20_s": practice_set["seconds"] < 20.0,
                         "fidelity_at_defaults_0_88": min(fidelity["default"]["pitch"]["overlap"],
                                                          fidelity["default"]["interval"]["overlap"]) >= 0.88}}
 
@@ -168,6 +200,11 @@ def print_rows(result: dict) -> None:
               f"{r['generate_seconds_per_example']:>6} {r['example_with_files_seconds']:>11}  "
               f"{ratio['scale_degree']}, {ratio['interval']}, {ratio['note_length']} | "
               f"{r['piece_js_ratio']['scale_degree']}, {r['piece_js_ratio']['interval']}, {r['piece_js_ratio']['note_length']}")
+    print("\na practice set of 10 graded examples with its bundle (all files, scores.pdf, zip; target under 20 s)")
+    for r in result["corpora"]:
+        p = r["practice_set"]
+        print(f"  {r['corpus']:<42} {p['seconds']:>6} s (examples {p['examples_seconds']} s, bundle {p['bundle_seconds']} s, "
+              f"{p['bundle_mb']} MB)")
     print("\nstyle fidelity, overlap of histograms in cents with held-out real pieces (pitch / interval; "
           "target at the defaults: both >= 0.88, above the floor)")
     print(f"{'corpus':<42} {'ceiling':>13} {'defaults':>13} {'unconstrained':>14} {'12-TET floor':>13} verdict")

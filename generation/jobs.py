@@ -3,8 +3,9 @@ worker when the app is ready (apps.py)."""
 from archive.services.errors import ServiceError
 from worker.registry import PermanentJobError, job_handler
 
-from .models import StyleModel
+from .models import PracticeSet, StyleModel
 from .services.examples import examples_generate
+from .services.practice_sets import practice_set_generate
 from .services.training import style_model_train
 
 
@@ -32,5 +33,16 @@ def train_style_model(job, report):
 def generate_examples(job, report):
     try:
         return examples_generate(model=_style_model(job), job=job, report=report)
+    except ServiceError as exc:
+        raise PermanentJobError(exc.message) from None
+
+
+@job_handler("generation.practice_set", queue="training")
+def make_practice_set(job, report):
+    practice_set = PracticeSet.objects.select_related("model__tradition", "job").filter(pk=job.target_id).first()
+    if practice_set is None:
+        raise PermanentJobError("the practice set no longer exists")
+    try:
+        return practice_set_generate(practice_set=practice_set, report=report)
     except ServiceError as exc:
         raise PermanentJobError(exc.message) from None

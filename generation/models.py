@@ -73,6 +73,9 @@ class StudyExample(models.Model):
     svg_file = models.CharField(max_length=500, blank=True)
     midi_file = models.CharField(max_length=500, blank=True)
     audio_file = models.CharField(max_length=500, blank=True)
+    ogg_file = models.CharField(max_length=500, blank=True, help_text="the audio as Ogg Vorbis, beside the WAV")
+    practice_set = models.ForeignKey("PracticeSet", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="examples", help_text="the graded set it belongs to, if any")
     provenance = models.JSONField(default=dict)
     labels = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -87,3 +90,26 @@ class StudyExample(models.Model):
 
     def __str__(self):
         return f"example {self.index + 1} of {self.model_id}"
+
+
+class PracticeSet(models.Model):
+    """Examples graded from easy to hard, made by one request, with the teacher's title and note; it
+    is seen by whoever may see its model (a class shares it as it shares the model), and downloads
+    as one bundle."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    model = models.ForeignKey(StyleModel, on_delete=models.CASCADE, related_name="practice_sets")
+    title = models.CharField(max_length=200)
+    note = models.TextField(blank=True, help_text="the teacher's note to the students")
+    request = models.JSONField(default=dict, help_text="what was asked: count, longest length, range, ends, seed")
+    job = models.ForeignKey("worker.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    bundle_file = models.CharField(max_length=500, blank=True, help_text="the zip: scores, PDF, MIDI, audio, README")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.title

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from archive.policy import recordings_learned_from_visible, viewer_for
 
-from .models import ModelSource, StudyExample, StyleModel
+from .models import ModelSource, PracticeSet, StudyExample, StyleModel
 
 
 def style_models_visible(*, user) -> QuerySet[StyleModel]:
@@ -32,5 +32,17 @@ def style_model_or_none(*, user, pk) -> StyleModel | None:
 def example_or_none(*, user, pk) -> StudyExample | None:
     try:
         return examples_visible(user=user).filter(pk=pk).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def practice_sets_visible(*, user) -> QuerySet[PracticeSet]:
+    """A practice set: whoever may see its model (a class shares a set as it shares the model)."""
+    return PracticeSet.objects.filter(model__in=style_models_visible(user=user)).select_related("model__tradition", "job")
+
+
+def practice_set_or_none(*, user, pk) -> PracticeSet | None:
+    try:
+        return practice_sets_visible(user=user).filter(pk=pk).first()
     except (ValueError, TypeError):
         return None

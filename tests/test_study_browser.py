@@ -1,7 +1,10 @@
 """The educator's pages in chromium: train a style model of a tradition, watch it train,
 set constraints, generate, and get each example as a score, a player and downloads with
-the credits of the community it learned from."""
+the credits of the community it learned from; then a practice set, graded, played in order (the
+next example starts by itself) and taken away as one bundle."""
+import io
 import re
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
@@ -72,3 +75,35 @@ def test_an_educator_trains_generates_and_downloads(page, celery_worker, tmp_pat
     response = page.request.get(href)
     assert response.status == 200 and b"<score-partwise" in response.body()
     assert "attachment" in response.headers["content-disposition"]
+
+    # a practice set from the same model: graded, played in order, taken away as one bundle
+    page.goto(page.url.split("#")[0])
+    form = page.locator("#practice-set")
+    form.locator("input[name=title]").fill("Lake, first steps")
+    form.locator("textarea[name=note]").fill("Hum each one before you sing it.")
+    form.locator("input[name=count]").fill("4")
+    form.locator("input[name=length_notes]").fill("12")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("Lake, first steps")
+    for _ in range(120):  # the worker makes the set; the page says how far it is
+        if page.locator("#play-in-order").count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(page.locator(".teacher-note")).to_contain_text("Hum each one")
+    items = page.locator("li.practice-example")
+    expect(items).to_have_count(4)
+    expect(items.locator("h2")).to_have_text(["1. 8 notes", "2. 9 notes", "3. 11 notes", "4. 12 notes"])
+    page.evaluate("document.querySelectorAll('#set-examples audio').forEach(a => { a.muted = true; })")
+    page.click("#play-in-order")
+    expect(items.nth(0)).to_have_class(re.compile("playing"))
+    wait_until(page, "document.querySelectorAll('#set-examples audio')[0].currentTime > 0.2", timeout=20)
+    page.evaluate("const a = document.querySelectorAll('#set-examples audio')[0]; a.currentTime = a.duration - 0.05")
+    expect(items.nth(1)).to_have_class(re.compile("playing"), timeout=10000)  # the next one starts by itself
+    page.click("#play-in-order")
+    expect(page.locator("li.practice-example.playing")).to_have_count(0)
+    with page.expect_download() as download:
+        page.click("#bundle")
+    bundle = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read()))
+    assert {"scores.pdf", "README.txt", "01-example.ogg", "04-example.musicxml"} <= set(bundle.namelist())

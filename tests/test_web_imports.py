@@ -20,7 +20,8 @@ def walk(patterns):
         else:
             p.callback
 walk(get_resolver().url_patterns)
-print(json.dumps(sorted(m for m in ("torch", "essentia", "music21", "verovio", "scipy", "iiif_prezi3", "pydantic")
+print(json.dumps(sorted(m for m in ("torch", "essentia", "music21", "verovio", "scipy", "iiif_prezi3", "pydantic",
+                                     "reportlab", "svglib")
                         if m in sys.modules)))
 """
 

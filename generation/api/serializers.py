@@ -5,7 +5,7 @@ from django.utils.translation import gettext
 from rest_framework import serializers
 
 from ..ml.sampling import DEFAULT_DIFFICULTY
-from ..models import StudyExample, StyleModel
+from ..models import PracticeSet, StudyExample, StyleModel
 from ..services.examples import DIFFICULTY, MAX_EXAMPLES, MAX_NOTES
 
 
@@ -84,4 +84,42 @@ class StudyExampleSerializer(serializers.ModelSerializer):
     def get_files(self, obj) -> dict:
         if obj.withdrawn_at is not None:
             return {}
-        return {kind: reverse(f"example-{kind}", args=[obj.pk]) for kind in ("musicxml", "svg", "midi", "audio")}
+        kinds = ("musicxml", "svg", "midi", "audio", *(("ogg",) if obj.ogg_file else ()))
+        return {kind: reverse(f"example-{kind}", args=[obj.pk]) for kind in kinds}
+
+
+class PracticeSetRequest(GenerateRequest):
+    """A set: how many examples (graded from easy to hard), the longest one's length, and the
+    teacher's title and note; range, ends, tempo and seed as for single examples."""
+
+    title = serializers.CharField(max_length=200)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    count = serializers.IntegerField(min_value=2, max_value=20, default=8)
+    length_notes = serializers.IntegerField(min_value=8, max_value=MAX_NOTES, default=24)
+
+
+class PracticeSetSerializer(serializers.ModelSerializer):
+    model = serializers.SerializerMethodField()
+    state = serializers.SerializerMethodField()
+    examples = serializers.SerializerMethodField()
+    bundle = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PracticeSet
+        fields = ["id", "model", "title", "note", "request", "state", "examples", "bundle", "created"]
+
+    def get_model(self, obj) -> str:
+        return str(obj.model_id)
+
+    def get_state(self, obj) -> str:
+        if obj.model.status == StyleModel.Status.RETIRED:
+            return "withdrawn"
+        if obj.bundle_file:
+            return "ready"
+        return obj.job.state if obj.job_id else "queued"
+
+    def get_examples(self, obj) -> list:
+        return StudyExampleSerializer(obj.examples.order_by("index"), many=True).data
+
+    def get_bundle(self, obj) -> str | None:
+        return reverse("practice-set-bundle", args=[obj.pk]) if obj.bundle_file else None

@@ -1,7 +1,7 @@
 """/api/style-models/ and /api/examples/: thin adapters over the generation services."""
 from django.core.files.storage import default_storage
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -13,16 +13,26 @@ from rest_framework.response import Response
 from archive.models import Tradition
 from archive.services.errors import ServiceError
 
-from ..selectors import examples_visible, style_models_visible
+from ..models import StyleModel
+from ..selectors import examples_visible, practice_sets_visible, style_models_visible
 from ..services.examples import Request, generation_start
+from ..services.practice_sets import practice_set_start
 from ..services.training import style_model_create
-from .serializers import GenerateRequest, StudyExampleSerializer, StyleModelCreate, StyleModelSerializer
+from .serializers import (
+    GenerateRequest,
+    PracticeSetRequest,
+    PracticeSetSerializer,
+    StudyExampleSerializer,
+    StyleModelCreate,
+    StyleModelSerializer,
+)
 
 FILES = {
     "musicxml": ("musicxml_file", "application/vnd.recordare.musicxml+xml", "musicxml"),
     "svg": ("svg_file", "image/svg+xml", "svg"),
     "midi": ("midi_file", "audio/midi", "mid"),
     "audio": ("audio_file", "audio/wav", "wav"),
+    "ogg": ("ogg_file", "audio/ogg", "ogg"),
 }
 
 
@@ -58,6 +68,19 @@ class StyleModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         body.is_valid(raise_exception=True)
         job = generation_start(model=model, user=request.user, request=Request.from_params(body.validated_data))
         return Response({"job": str(job.pk), "model": str(model.pk)}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=PracticeSetRequest, responses={202: PracticeSetSerializer})
+    @action(detail=True, methods=["post"], url_path="practice-sets")
+    def practice_sets(self, request, pk=None):
+        """A practice set: examples graded from easy to hard, with a title, a note and one bundle."""
+        model = self.get_object()
+        body = PracticeSetRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        title, note = data.pop("title"), data.pop("note")
+        practice_set = practice_set_start(model=model, user=request.user, title=title, note=note,
+                                          request=Request.from_params(data))
+        return Response(PracticeSetSerializer(practice_set).data, status=status.HTTP_202_ACCEPTED)
 
     @action(detail=True, methods=["get"])
     def examples(self, request, pk=None):
@@ -105,3 +128,30 @@ class StudyExampleViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], url_name="audio")
     def audio(self, request, pk=None):
         return self._file("audio")
+
+    @action(detail=True, methods=["get"], url_name="ogg")
+    def ogg(self, request, pk=None):
+        return self._file("ogg")
+
+
+class PracticeSetViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """/api/practice-sets/{id}/ and its bundle, for whoever may see the model."""
+
+    serializer_class = PracticeSetSerializer
+
+    def get_queryset(self):
+        return practice_sets_visible(user=self.request.user)
+
+    @action(detail=True, methods=["get"], url_name="bundle")
+    def bundle(self, request, pk=None):
+        practice_set = self.get_object()
+        if practice_set.model.status == StyleModel.Status.RETIRED or practice_set.examples.filter(
+                withdrawn_at__isnull=False).exists():
+            return Response({"detail": "this practice set was withdrawn with its model", "code": "withdrawn"},
+                            status=status.HTTP_410_GONE)
+        if not practice_set.bundle_file or not default_storage.exists(practice_set.bundle_file):
+            return Response({"detail": "the set is still being made", "code": "not_ready"},
+                            status=status.HTTP_409_CONFLICT)
+        response = FileResponse(default_storage.open(practice_set.bundle_file, "rb"), content_type="application/zip",
+                                as_attachment=True, filename=practice_set.bundle_file.rsplit("/", 1)[-1])
+        return response

@@ -180,3 +180,29 @@ def wav(audio: np.ndarray, *, sample_rate: int = 44100, title: str, credit: str)
         f.software = "Songkeeper"
         f.write(audio)
     return buffer.getvalue()
+
+
+def ogg(audio: np.ndarray, *, sample_rate: int = 44100, title: str, credit: str, block_seconds: float = 20.0) -> bytes:
+    """Ogg Vorbis with the same tags as the WAV: a tenth of its size, for phones and classrooms.
+    Written in blocks: libsndfile crashes writing Vorbis longer than about 47 s in one call."""
+    import soundfile as sf
+
+    buffer = io.BytesIO()
+    with sf.SoundFile(buffer, "w", samplerate=sample_rate, channels=1, format="OGG", subtype="VORBIS") as f:
+        f.title = title
+        f.copyright = credit
+        f.comment = AI_MARK
+        f.software = "Songkeeper"
+        block = int(block_seconds * sample_rate)
+        for start in range(0, max(len(audio), 1), block):
+            f.write(audio[start:start + block])
+    return buffer.getvalue()
+
+
+def example_files(events: list[Event], *, title: str, credit: str, tempo_bpm: float,
+                  timbre: tuple[float, ...] = DEFAULT_TIMBRE) -> dict[str, bytes]:
+    """Every file of one example: MusicXML, its SVG, MIDI, and the audio as WAV and Ogg Vorbis."""
+    xml = musicxml(events, title=title, credit=credit, tempo_bpm=tempo_bpm)
+    audio = synthesise(events, timbre=timbre)
+    return {"musicxml": xml, "svg": svg(xml).encode(), "midi": midi(events, tempo_bpm=tempo_bpm),
+            "audio": wav(audio, title=title, credit=credit), "ogg": ogg(audio, title=title, credit=credit)}

@@ -31,6 +31,7 @@ from .training import VERSION
 MAX_EXAMPLES = 20
 AS_TRADITION = "tradition"  # a start or end degree not asked for: where the tradition's pieces begin and end
 MAX_NOTES = 256
+FILE_NAMES = {"musicxml": "musicxml", "svg": "svg", "midi": "mid", "audio": "wav", "ogg": "ogg"}
 
 
 @dataclass
@@ -108,7 +109,7 @@ def _step_at_or_below(pitch_set: PitchSet, cents: float) -> int:
     return step if pitch_set.cents_of(step) <= cents + 1e-6 else step - 1
 
 
-def _load(model: StyleModel):
+def model_predictor(model: StyleModel):
     with default_storage.open(model.corpus_file, "rb") as handle:
         corpus = json.loads(handle.read())
     vocab = Vocabulary(*corpus["vocab"])
@@ -130,7 +131,7 @@ def examples_generate(*, model: StyleModel, job, report=lambda p, m="": None) ->
     if model.status != StyleModel.Status.READY:
         raise ServiceError(gettext("this model is %(status)s: only a ready model generates examples") % {"status": model.status})
     request = Request.from_params(job.params)
-    vocab, predictor = _load(model)
+    vocab, predictor = model_predictor(model)
     pitch_set = PitchSet(tuple(model.pitch_set))
     tempo = request.tempo or model.tempo_bpm or 72.0
     made = []
@@ -144,7 +145,7 @@ def examples_generate(*, model: StyleModel, job, report=lambda p, m="": None) ->
             notes = sample(predictor, vocab, pitch_set.size, constraints_for(model, request, index=index))
         except Unsatisfiable as exc:
             raise ServiceError(str(exc)) from None
-        made.append(str(_save_example(model, job, index, request, notes, pitch_set, tempo).pk))
+        made.append(str(save_example(model, job, index, request, notes, pitch_set, tempo).pk))
     return {"examples": made, "model": str(model.pk)}
 
 
@@ -165,20 +166,19 @@ def _remove_leftovers(prefix: str) -> None:
         default_storage.delete(f"{prefix}/{name}")
 
 
-def _save_example(model, job, index, request, notes, pitch_set, tempo) -> StudyExample:
-    example = StudyExample(model=model, job=job, index=index, seed=request.seed + index, constraints=request.as_dict(),
-                           notes=[n.as_dict() for n in notes], labels=list(model.labels), created_by=job.created_by)
+def save_example(model, job, index, request, notes, pitch_set, tempo, *, title: str | None = None,
+                 constraints: dict | None = None, practice_set=None) -> StudyExample:
+    """An example's files (MusicXML, SVG, MIDI, WAV and Ogg), provenance and row; the files of a
+    row that could not be saved are removed."""
+    example = StudyExample(model=model, job=job, index=index, seed=request.seed + index,
+                           constraints=constraints or request.as_dict(), notes=[n.as_dict() for n in notes],
+                           labels=list(model.labels), created_by=job.created_by, practice_set=practice_set)
     events = render.place(notes, pitch_set, tonic_hz=model.tonic_hz or 220.0, tempo_bpm=tempo, pulse=model.pulse)
-    title = f"{model.tradition.name}: study example {index + 1} (seed {example.seed})"
+    title = title or f"{model.tradition.name}: study example {index + 1} (seed {example.seed})"
     credit = _credit(model)
-    xml = render.musicxml(events, title=title, credit=credit, tempo_bpm=tempo)
-    files = {
-        "musicxml": (xml, "example.musicxml"),
-        "svg": (render.svg(xml).encode(), "example.svg"),
-        "midi": (render.midi(events, tempo_bpm=tempo), "example.mid"),
-        "audio": (render.wav(render.synthesise(events, timbre=tuple(model.timbre or render.DEFAULT_TIMBRE)),
-                             title=title, credit=credit), "example.wav"),
-    }
+    made = render.example_files(events, title=title, credit=credit, tempo_bpm=tempo,
+                                timbre=tuple(model.timbre or render.DEFAULT_TIMBRE))
+    files = {kind: (data, f"example.{FILE_NAMES[kind]}") for kind, data in made.items()}
     prefix = f"examples/{job.pk}/{index}"
     _remove_leftovers(prefix)
     for field, (data, name) in files.items():

@@ -15,9 +15,10 @@ from ..ml.fidelity import FEATURES
 from ..ml.progress import STAGES
 from ..ml.sampling import DEFAULT_DIFFICULTY
 from ..ml.train import MIN_NOTES
-from ..selectors import style_model_or_none, style_models_visible
+from ..selectors import practice_set_or_none, style_model_or_none, style_models_visible
 from ..services.consent import trainable_recordings
-from ..services.examples import DIFFICULTY, model_ends
+from ..services.examples import DIFFICULTY, Request, model_ends
+from ..services.practice_sets import practice_set_start
 from ..services.training import style_model_create
 
 DIFFICULTY_ORDER = ("easy", "medium", "tradition", "hard")  # as a teacher reads them, not alphabetically
@@ -101,3 +102,44 @@ def study_model(request, pk):
         "ends": model_ends(model),
         "chosen_by_fidelity": model.metrics.get("chosen_by") == "examples' fidelity",
     })
+
+
+def _whole(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@login_required
+@require_POST
+def practice_set_new(request, pk):
+    """A graded set from the model page's form: title, note, how many, the longest's length."""
+    model = style_model_or_none(user=request.user, pk=pk)
+    if model is None:
+        raise Http404
+    asked = Request(count=_whole(request.POST.get("count"), 8), length_notes=_whole(request.POST.get("length_notes"), 24),
+                    seed=_whole(request.POST.get("seed"), 1))
+    try:
+        if not 8 <= asked.length_notes <= 256:
+            raise ServiceError(_("the longest example has 8 to 256 notes"), field="length_notes")
+        practice_set = practice_set_start(model=model, user=request.user, title=request.POST.get("title", ""),
+                                          note=request.POST.get("note", ""), request=asked)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("study-model", pk=model.pk)
+    return redirect("study-set", pk=practice_set.pk)
+
+
+def practice_set_page(request, pk):
+    """The set in order, easiest first: each example's score, audio and files, one button that
+    plays them one after another, and the bundle."""
+    practice_set = practice_set_or_none(user=request.user, pk=pk)
+    if practice_set is None:
+        raise Http404
+    examples = list(practice_set.examples.filter(withdrawn_at__isnull=True).order_by("index"))
+    job = practice_set.job
+    return render(request, "generation/practice_set.html", {
+        "set": practice_set, "model": practice_set.model, "examples": examples, "job": job,
+        "ready": bool(practice_set.bundle_file), "failed": job is not None and job.state == "failed",
+        "count": practice_set.request.get("count")})
