@@ -101,7 +101,7 @@ def practice_set_seconds(predictor, vocab, degrees: int, levels: dict, *, tonic_
         events = render.place(notes, PitchSet.equal(degrees), tonic_hz=tonic, tempo_bpm=90, pulse=True)
         made = render.example_files(events, title=f"bench {index + 1}", credit="bench", tempo_bpm=90)
         files += [(f"{index + 1:02d}-example.{kind}", data) for kind, data in made.items() if kind != "svg"]
-        scores.append((f"{index + 1}.", made["svg"].decode()))
+        scores.append((f"{index + 1}.", render.print_pages(made["musicxml"])))
     examples_seconds = time.perf_counter() - started
     files.append(("scores.pdf", scores_pdf(scores, title="bench", footer="bench")))
     size = len(zip_bundle(files))

@@ -107,17 +107,27 @@ def _write_alters(xml: bytes, pitches: list[float]) -> bytes:
     return head + ET.tostring(root, encoding="unicode").encode()
 
 
-def svg(xml: bytes) -> str:
-    """The score engraved by verovio, one page tall enough for the whole example."""
+def svg_pages(xml: bytes, *, scale: int = 40, page_width: int = 2100) -> list[str]:
+    """The score engraved by verovio: pages as tall as their music, each an SVG of its own."""
     import verovio
 
     toolkit = verovio.toolkit()
-    toolkit.setOptions({"adjustPageHeight": True, "pageWidth": 2100, "scale": 40, "footer": "none", "header": "none",
-                        "breaks": "auto"})
+    toolkit.setOptions({"adjustPageHeight": True, "pageWidth": page_width, "scale": scale, "footer": "none",
+                        "header": "none", "breaks": "auto"})
     if not toolkit.loadData(xml.decode()):
         raise ValueError("verovio could not read the MusicXML")
-    pages = [toolkit.renderToSVG(page) for page in range(1, toolkit.getPageCount() + 1)]
-    return "".join(re.sub(r"(<svg\b[^>]*>)", rf"\1<desc>{AI_MARK}</desc>", page, count=1) for page in pages)
+    return [re.sub(r"(<svg\b[^>]*>)", rf"\1<desc>{AI_MARK}</desc>", toolkit.renderToSVG(page), count=1)
+            for page in range(1, toolkit.getPageCount() + 1)]
+
+
+def svg(xml: bytes) -> str:
+    """The score for the screen: one page tall enough for the whole example."""
+    return "".join(svg_pages(xml))
+
+
+def print_pages(xml: bytes) -> list[str]:
+    """The score for an A4 page: larger notes, lines as wide as the page's text."""
+    return svg_pages(xml, scale=60, page_width=1300)
 
 
 def midi(events: list[Event], *, tempo_bpm: float, program: int = 73) -> bytes:

@@ -1,12 +1,14 @@
-"""Engraved scores gathered into one PDF for printing: verovio's SVG of each score, drawn by
-svglib and ReportLab (pure Python: no system library), one score a page, each with its heading."""
+"""Engraved scores gathered into one PDF for printing: verovio's SVG pages of each score, drawn by
+svglib and ReportLab (pure Python: no system library), each score from the top of a page under its
+heading."""
 import io
 
 MARGIN = 40.0
 
 
-def scores_pdf(scores: list[tuple[str, str]], *, title: str, footer: str) -> bytes:
-    """``scores``: (heading, SVG) pairs, in order. A score wider than the page is scaled to fit."""
+def scores_pdf(scores: list[tuple[str, list[str]]], *, title: str, footer: str) -> bytes:
+    """``scores``: (heading, SVG pages) pairs, in order. Each score starts a page; its SVG pages
+    follow one another down the page (and onto the next), scaled to the page's width at most."""
     # ReportLab and svglib: loaded by the worker that makes a bundle, never by a web process
     from reportlab.graphics import renderPDF
     from reportlab.lib.pagesizes import A4
@@ -18,17 +20,36 @@ def scores_pdf(scores: list[tuple[str, str]], *, title: str, footer: str) -> byt
     pdf.setTitle(title)
     pdf.setCreator("Songkeeper")
     width, height = A4
-    for number, (heading, svg) in enumerate(scores, start=1):
-        drawing = svg2rlg(io.StringIO(svg))
-        if drawing is None:
-            raise ValueError(f"score {number} is not an SVG the PDF can draw")
-        scale = min(1.0, (width - 2 * MARGIN) / drawing.width, (height - 3 * MARGIN) / drawing.height)
-        drawing.scale(scale, scale)
+    sheets = 0
+
+    def new_sheet():
+        nonlocal sheets
+        if sheets:
+            pdf.setFont("Helvetica", 7)
+            pdf.drawString(MARGIN, MARGIN / 2, f"{footer} · {sheets}")
+            pdf.showPage()
+        sheets += 1
+        return height - MARGIN
+
+    top = None
+    for number, (heading, pages) in enumerate(scores, start=1):
+        top = new_sheet()
         pdf.setFont("Helvetica-Bold", 12)
-        pdf.drawString(MARGIN, height - MARGIN, heading)
-        renderPDF.draw(drawing, pdf, MARGIN, height - 1.5 * MARGIN - drawing.height * scale)
+        pdf.drawString(MARGIN, top, heading)
+        top -= MARGIN / 2
+        for svg in pages:
+            drawing = svg2rlg(io.StringIO(svg))
+            if drawing is None:
+                raise ValueError(f"score {number} is not an SVG the PDF can draw")
+            scale = min(1.0, (width - 2 * MARGIN) / drawing.width)
+            if top - drawing.height * scale < MARGIN:
+                top = new_sheet()
+            drawing.scale(scale, scale)
+            renderPDF.draw(drawing, pdf, MARGIN, top - drawing.height * scale)
+            top -= drawing.height * scale
+    if top is not None:
         pdf.setFont("Helvetica", 7)
-        pdf.drawString(MARGIN, MARGIN / 2, f"{footer} · {number}/{len(scores)}")
+        pdf.drawString(MARGIN, MARGIN / 2, f"{footer} · {sheets}")
         pdf.showPage()
     pdf.save()
     return out.getvalue()

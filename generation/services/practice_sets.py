@@ -2,6 +2,7 @@
 with the teacher's title and note, and a bundle a class can take away: each example's MusicXML,
 MIDI, WAV and Ogg, one PDF of all the engraved scores, and a README with the provenance and the
 credits of the communities the model learned from."""
+import re
 from dataclasses import asdict
 
 from django.core.files.base import ContentFile
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from archive.services.errors import Conflict, ServiceError
+from generation.ml import render
 from generation.ml.bundle import zip_bundle
 from generation.ml.grading import graded, sample_graded
 from generation.ml.sampling import DIFFICULTY, Unsatisfiable
@@ -51,6 +53,9 @@ def _graded(model: StyleModel, request: Request):
 def practice_set_generate(*, practice_set: PracticeSet, report=lambda p, m="": None) -> dict:
     """Make the set's examples (a redelivered job keeps those already made), then its bundle."""
     model, job = practice_set.model, practice_set.job
+    if practice_set.bundle_file and default_storage.exists(practice_set.bundle_file):  # made already
+        return {"practice_set": str(practice_set.pk), "examples": practice_set.examples.count(),
+                "bundle": practice_set.bundle_file}
     if model.status != StyleModel.Status.READY:
         raise ServiceError(gettext("this model is %(status)s: only a ready model makes practice sets") % {"status": model.status})
     request = Request.from_params(practice_set.request)
@@ -81,7 +86,7 @@ def _plain(values: dict) -> dict:
 
 
 def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")[:60] or "practice-set"
+    return re.sub(r"-+", "-", "".join(c if c.isalnum() else "-" for c in text.lower())).strip("-")[:60] or "practice-set"
 
 
 def practice_set_bundle(practice_set: PracticeSet) -> bytes:
@@ -92,7 +97,7 @@ def practice_set_bundle(practice_set: PracticeSet) -> bytes:
         for field, extension in KINDS.items():
             if getattr(example, field):
                 files.append((f"{example.index + 1:02d}-example.{extension}", _read(getattr(example, field))))
-        scores.append((f"{example.index + 1}. {_grade_words(example)}", _read(example.svg_file).decode()))
+        scores.append((f"{example.index + 1}. {_grade_words(example)}", render.print_pages(_read(example.musicxml_file))))
     footer = f"{practice_set.title} — AI-generated study examples (Songkeeper)"
     files.append(("scores.pdf", scores_pdf(scores, title=practice_set.title, footer=footer)))
     files.append(("README.txt", practice_set_readme(practice_set, examples).encode()))
