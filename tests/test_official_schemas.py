@@ -85,7 +85,8 @@ def test_the_musicxml_of_study_examples_is_valid_musicxml_4(degrees, pulse):
     notes = [Note(s, d, phrase_end=i == len(steps) - 1) for i, (s, d) in enumerate(zip(steps, [1, 0.5, 0.5, 1, 3, 0.25, 1.75, 1, 6],
                                                                                           strict=True))]
     events = render.place(notes, pitch_set, tonic_hz=196.0, tempo_bpm=84, pulse=pulse)
-    xml = render.musicxml(events, title="Study 1", credit="after the Hicaz singers", tempo_bpm=84)
+    xml = render.musicxml(events, title="Study 1", credit="after the Hicaz singers", tempo_bpm=84, metered=pulse)
     assert_valid_xml("musicxml", xml)
+    assert (b"<senza-misura" in xml) == (not pulse)  # free rhythm is written unmetered
     alters = [float(a.text) for a in etree.fromstring(xml).iter("alter")]
     assert degrees == 12 or any(not math.isclose(a, round(a)) for a in alters)  # microtones are written, not rounded

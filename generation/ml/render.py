@@ -8,6 +8,7 @@ because music21's export loses the first note's bend."""
 from __future__ import annotations
 
 import io
+import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class Event:
     seconds: float
     quarters: float
     midi: float | None    # fractional MIDI pitch (None: a rest)
+    phrase_end: bool = False
 
     @property
     def hz(self) -> float | None:
@@ -48,7 +50,7 @@ def place(notes: list[Note], pitch_set: PitchSet, *, tonic_hz: float, tempo_bpm:
         seconds = n.duration * beat if pulse else n.duration * 60.0 / tempo_bpm
         quarters = seconds / beat
         midi = None if n.step is None else tonic_midi + pitch_set.cents_of(n.step, n.deviation) / 100.0
-        events.append(Event(t, seconds, quarters, midi))
+        events.append(Event(t, seconds, quarters, midi, n.phrase_end))
         t += seconds
     return events
 
@@ -58,38 +60,90 @@ def _quantised(quarters: float) -> float:
     return max(1, round(quarters * 12)) / 12
 
 
-def musicxml(events: list[Event], *, title: str, credit: str, tempo_bpm: float) -> bytes:
-    from music21 import metadata, meter, note, stream, tempo
+def musicxml(events: list[Event], *, title: str, credit: str, tempo_bpm: float, metered: bool = True) -> bytes:
+    """A metered tradition's example in 4/4 at its tempo; a free-rhythm one unmetered
+    (``_unmetered``). Either way the exact pitches are written back afterwards."""
+    from music21 import metadata, meter, stream, tempo
 
     score = stream.Score()
     score.metadata = metadata.Metadata(title=title)
     score.metadata.composer = AI_MARK
     score.metadata.copyright = credit
+    if not metered:
+        score.append(_unmetered(events))
+        return _write_alters(_music21_xml(score, make_notation=False), [e.midi for e in events if e.midi is not None],
+                             unnumbered=True)
     part = stream.Part()
     part.append(tempo.MetronomeMark(number=round(tempo_bpm)))
     part.append(meter.TimeSignature("4/4"))
     for e in events:
-        if e.midi is None:
-            part.append(note.Rest(quarterLength=_quantised(e.quarters)))
-        else:
-            n = note.Note(quarterLength=_quantised(e.quarters))
-            n.pitch.midi = round(e.midi)
-            part.append(n)
+        part.append(_written(e, _quantised(e.quarters)))
     score.append(part)
     return _write_alters(_music21_xml(score), [e.midi for e in events if e.midi is not None])
 
 
-def _music21_xml(score) -> bytes:
+def _written(event: Event, quarters: float):
+    from music21 import note
+
+    if event.midi is None:
+        return note.Rest(quarterLength=quarters)
+    written = note.Note(quarterLength=quarters)
+    written.pitch.midi = round(event.midi)
+    return written
+
+
+SIMPLE_VALUES = (0.5, 1.0, 2.0, 4.0)  # quarters: eighth, quarter, half, whole
+MAX_NOTES_A_GROUP = 8  # a long phrase is split (with no visible bar) so that lines can break
+
+
+def simple_value(quarters: float, typical: float) -> float:
+    """A free-rhythm note's written value: its length against the example's typical note (written
+    as a quarter), to the nearest of a few simple values on a log scale."""
+    ratio = max(quarters, 1e-6) / max(typical, 1e-6)
+    return min(SIMPLE_VALUES, key=lambda value: abs(math.log(value) - math.log(ratio)))
+
+
+def _unmetered(events: list[Event]):
+    """Free rhythm as a student reads it: no time signature and no metronome mark, a few simple
+    note values (the exact timing stays in the audio and the MIDI), and a short tick at each phrase
+    end instead of bar lines (a long phrase is split by invisible bars, where a line may break)."""
+    from music21 import bar, clef, expressions, meter, stream
+
+    typical = float(np.median([e.quarters for e in events])) if events else 1.0
+    part = stream.Part()
+    measure, in_measure = stream.Measure(number=1), 0
+    pitched = stream.Stream([_written(e, 1.0) for e in events if e.midi is not None])
+    measure.insert(0, clef.bestClef(pitched, recurse=True) if pitched.notes else clef.TrebleClef())
+    measure.insert(0, meter.SenzaMisuraTimeSignature())  # music21 would otherwise tie notes across a 4/4
+    measure.insert(0, expressions.TextExpression("free rhythm"))
+    for index, e in enumerate(events):
+        measure.append(_written(e, simple_value(e.quarters, typical)))
+        in_measure += 1
+        last = index == len(events) - 1
+        if e.phrase_end or last or in_measure >= MAX_NOTES_A_GROUP:
+            measure.rightBarline = bar.Barline("final" if last else "tick" if e.phrase_end else "none")
+            part.append(measure)
+            measure, in_measure = stream.Measure(number=measure.number + 1), 0
+    return part
+
+
+def _music21_xml(score, *, make_notation: bool = True) -> bytes:
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
-    return GeneralObjectExporter(score).parse()
+    exporter = GeneralObjectExporter(score)
+    exporter.makeNotation = make_notation  # off: the measures are written as built, never re-barred in 4/4
+    return exporter.parse()
 
 
-def _write_alters(xml: bytes, pitches: list[float]) -> bytes:
+def _write_alters(xml: bytes, pitches: list[float], *, unnumbered: bool = False) -> bytes:
     """Set each written note's pitch and accidental from the exact pitch; the tied
-    continuations of a note (those with a tie stop) get the same."""
+    continuations of a note (those with a tie stop) get the same. ``unnumbered``: the measures
+    are implicit (no bar numbers where the music has no bars)."""
     head, _, body = xml.partition(b"<score-partwise")
     root = ET.fromstring(b"<score-partwise" + body)
+    if unnumbered:
+        for measure in root.iter("measure"):
+            measure.set("implicit", "yes")
     index = -1
     for element in root.iter("note"):
         if element.find("pitch") is None:
@@ -209,10 +263,10 @@ def ogg(audio: np.ndarray, *, sample_rate: int = 44100, title: str, credit: str,
     return buffer.getvalue()
 
 
-def example_files(events: list[Event], *, title: str, credit: str, tempo_bpm: float,
+def example_files(events: list[Event], *, title: str, credit: str, tempo_bpm: float, metered: bool = True,
                   timbre: tuple[float, ...] = DEFAULT_TIMBRE) -> dict[str, bytes]:
     """Every file of one example: MusicXML, its SVG, MIDI, and the audio as WAV and Ogg Vorbis."""
-    xml = musicxml(events, title=title, credit=credit, tempo_bpm=tempo_bpm)
+    xml = musicxml(events, title=title, credit=credit, tempo_bpm=tempo_bpm, metered=metered)
     audio = synthesise(events, timbre=timbre)
     return {"musicxml": xml, "svg": svg(xml).encode(), "midi": midi(events, tempo_bpm=tempo_bpm),
             "audio": wav(audio, title=title, credit=credit), "ogg": ogg(audio, title=title, credit=credit)}

@@ -176,7 +176,7 @@ def save_example(model, job, index, request, notes, pitch_set, tempo, *, title: 
     events = render.place(notes, pitch_set, tonic_hz=model.tonic_hz or 220.0, tempo_bpm=tempo, pulse=model.pulse)
     title = title or f"{model.tradition.name}: study example {index + 1} (seed {example.seed})"
     credit = _credit(model)
-    made = render.example_files(events, title=title, credit=credit, tempo_bpm=tempo,
+    made = render.example_files(events, title=title, credit=credit, tempo_bpm=tempo, metered=model.pulse,
                                 timbre=tuple(model.timbre or render.DEFAULT_TIMBRE))
     files = {kind: (data, f"example.{FILE_NAMES[kind]}") for kind, data in made.items()}
     prefix = f"examples/{job.pk}/{index}"

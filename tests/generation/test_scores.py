@@ -1,0 +1,63 @@
+"""Scores a student can read. A free-rhythm example is engraved unmetered: no time signature or
+metronome mark, a few simple note values, a tick at each phrase end instead of bars, and no bar
+numbers. The exact timing stays in the MIDI and the audio. A graded practice set's constraints
+grow from the first example to the last, and the set's PDF holds every score."""
+import math
+
+from lxml import etree
+
+from generation.ml import render
+from generation.ml.grading import graded
+from generation.ml.sampling import Constraints
+from generation.ml.scores_pdf import scores_pdf
+from generation.ml.tokens import Note, PitchSet
+
+HICAZ = PitchSet((0.0, 113.0, 385.0, 498.0, 702.0, 792.0, 1018.0))
+SECONDS = [0.31, 0.62, 0.45, 1.4, 0.2, 2.5, 0.5, 0.8, 0.33, 1.1, 0.6, 3.0]
+
+
+def _free_example():
+    notes = [Note(step=i % 7, duration=d, phrase_end=i in (4, 11)) for i, d in enumerate(SECONDS)]
+    return render.place(notes, HICAZ, tonic_hz=220.0, tempo_bpm=60, pulse=False)
+
+
+def test_free_rhythm_is_engraved_unmetered_with_simple_values_and_phrase_ticks():
+    events = _free_example()
+    xml = render.musicxml(events, title="free", credit="c", tempo_bpm=60, metered=False)
+    root = etree.fromstring(xml)
+    assert root.find(".//time/senza-misura") is not None and root.find(".//time/beats") is None
+    assert root.find(".//metronome") is None and root.find(".//clef/sign") is not None
+    assert root.find(".//tie") is None  # never split across a 4/4 the music does not have
+    measures = root.findall(".//measure")
+    assert all(m.get("implicit") == "yes" for m in measures)
+    styles = [b.findtext("bar-style") for b in root.iter("barline")]
+    assert styles.count("tick") == 1 and styles[-1] == "light-heavy"  # the first phrase end, then the end
+    divisions = int(root.findtext(".//divisions"))
+    written = [int(n.findtext("duration")) / divisions for n in root.iter("note")]
+    assert set(written) <= set(render.SIMPLE_VALUES) and len(written) == len(SECONDS)
+    assert written[SECONDS.index(3.0)] == 4.0 and written[SECONDS.index(0.2)] == 0.5  # longest long, shortest short
+    assert written[SECONDS.index(0.62)] == 1.0  # the typical note (the median) is a quarter
+    alters = [float(a.text) for a in root.iter("alter")]
+    assert any(not math.isclose(a, round(a)) for a in alters)  # the tuning is still exact
+    midi = render.midi(events, tempo_bpm=60)
+    assert math.isclose(sum(e.seconds for e in events), sum(SECONDS), rel_tol=1e-6) and midi  # timing kept as played
+
+
+def test_a_graded_set_grows_from_narrow_and_short_to_what_was_asked():
+    levels = {"easy": {"max_leap": 2, "min_duration": 0.5}, "medium": {"max_leap": 3, "min_duration": 0.25},
+              "tradition": {"max_leap": 5, "min_duration": 0.125}}
+    steps = graded(Constraints(length_notes=24, seed=10), count=5, levels=levels, degrees=7)
+    assert [c.length_notes for c in steps] == [8, 12, 16, 20, 24] and [c.seed for c in steps] == [10, 11, 12, 13, 14]
+    assert [c.max_leap for c in steps] == [2, 2, 3, 5, 5]  # easy, medium, then as the tradition plays: thirds
+    assert [c.min_duration for c in steps] == [0.5, 0.5, 0.25, 0.125, 0.125]
+    assert (steps[0].low_step, steps[0].high_step) == (0, 4) and (steps[-1].low_step, steps[-1].high_step) == (-3, 10)
+    narrow = graded(Constraints(length_notes=6, low_step=2, high_step=5), count=3, levels=levels, degrees=7)
+    assert all(c.length_notes == 6 and 2 <= c.low_step <= c.high_step <= 5 for c in narrow)  # never past what was asked
+
+
+def test_the_scores_pdf_holds_every_score_page():
+    xml = render.musicxml(_free_example(), title="free", credit="c", tempo_bpm=60, metered=False)
+    pdf = scores_pdf([("1. first", render.print_pages(xml)), ("2. second", render.print_pages(xml))],
+                     title="Set", footer="Set")
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(
+        b"/Type /Page>") == 2
