@@ -22,3 +22,12 @@ def spell(exact: float) -> tuple[str, float, int, str | None]:
     if shown is None and alter:
         shown = "natural"
     return step, alter, key // 12 - 1, shown
+
+
+def own_fifth(degrees_cents: list[float], *, within: float = 60.0) -> float | None:
+    """A tradition's own fifth, for a practice drone: its degree nearest a just fifth (702 cents),
+    if one lies within ``within`` cents of it; None where the tradition has none."""
+    if not degrees_cents:
+        return None
+    near = min(degrees_cents, key=lambda cents: abs(cents - 702.0))
+    return round(float(near), 1) if abs(near - 702.0) <= within else None

@@ -124,3 +124,39 @@ def test_a_transcript_layer_scrolls_beside_the_waveform_and_plays_from_a_line(an
     expect(page.locator("#clock")).to_have_text("0:05")
     page.select_option("#transcript-layer", "gloss")
     expect(page.locator("#transcript-lines li:visible")).to_have_text(["1.0 a gloss"])
+
+
+def test_the_practice_player_loops_slows_down_and_drones_on_the_recordings_tonic(analysed_page):
+    """Learning by ear from the recording page: a stretch between two marks plays again and again,
+    half speed keeps the pitch, and the drone sounds the tonic the analysis found (an octave below
+    too), with the recording's own fifth on request."""
+    page, recording = analysed_page
+    page.goto(f"/recordings/{recording.pk}/")
+    expect(page.locator("#listen")).to_have_class(re.compile("ready"), timeout=20000)
+    practice = page.locator("#practice")
+    expect(practice.locator("select.practice-speed")).to_be_visible()
+    practice.locator("select.practice-speed").select_option("0.5")
+    media = "window.songkeeperPlayer.getMediaElement()"
+    assert page.evaluate(f"[{media}.playbackRate, {media}.preservesPitch]") == [0.5, True]
+    page.evaluate(f"{media}.muted = true")
+    page.click("#play")
+    wait_until(page, f"{media}.currentTime > 0.4")
+    practice.locator(".practice-loop-start").click()
+    wait_until(page, f"{media}.currentTime > 1.2")
+    practice.locator(".practice-loop-end").click()
+    expect(practice.locator(".practice-loop")).to_contain_text("looping")
+    start, end = page.evaluate("[document.getElementById('practice').practice.loopStart, "
+                               "document.getElementById('practice').practice.loopEnd]")
+    page.wait_for_timeout(3000)  # at half speed, long enough to come round the loop more than once
+    now = page.evaluate(f"{media}.currentTime")
+    assert start - 0.05 <= now <= end + 0.35, (start, end, now)
+    practice.locator(".practice-drone").check()
+    tonic = float(practice.get_attribute("data-tonic-hz"))
+    drone = page.evaluate("document.getElementById('practice').practice.drone.map(o => o.frequency.value)")
+    assert drone == pytest.approx([tonic / 2, tonic], rel=1e-3)
+    if practice.get_attribute("data-fifth-cents"):
+        practice.locator(".practice-fifth").check()
+        assert len(page.evaluate("document.getElementById('practice').practice.drone")) == 3
+    practice.locator(".practice-drone").uncheck()
+    assert page.evaluate("document.getElementById('practice').practice.drone") is None
+    page.click("#play")

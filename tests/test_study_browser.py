@@ -104,6 +104,16 @@ def test_an_educator_trains_generates_and_downloads(page, celery_worker, tmp_pat
     expect(items.nth(0)).not_to_have_class(re.compile("playing"))
     page.click("#play-in-order")
     expect(page.locator("li.practice-example.playing")).to_have_count(0)
+    first = items.nth(0).locator(".practice-player")  # the practice player: slower, same pitch; the drone
+    first.locator("select.practice-speed").select_option("0.5")
+    assert page.evaluate("[document.getElementById('audio-0').playbackRate, "
+                         "document.getElementById('audio-0').preservesPitch]") == [0.5, True]
+    first.locator(".practice-drone").check()
+    tonic = float(first.get_attribute("data-tonic-hz"))
+    drone = page.evaluate("document.querySelector('#example-0 .practice-player').practice.drone"
+                          ".map(o => o.frequency.value)")
+    assert drone == [pytest.approx(tonic / 2), pytest.approx(tonic)]
+    first.locator(".practice-drone").uncheck()
     with page.expect_download() as download:
         page.click("#bundle")
     bundle = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read()))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
+from music.pitch import own_fifth
 from worker.models import Job
 from worker.selectors import jobs_visible
 
@@ -121,7 +122,9 @@ def recording_detail(request, pk):
     annotations = list(annotations_visible(user=request.user, recording=recording).select_related("author"))
     can_hear = recordings_audible(user=request.user).filter(pk=recording.pk).exists()
     new_link = request.session.pop("new_share_link", None) if "new_share_link" in request.session else None
+    analysis = analysis_current(recording)
     return render(request, "archive/recording.html", {
+        "practice": _practice(analysis),
         "new_share_url": new_link["url"] if new_link and new_link["recording"] == str(recording.pk) else "",
         "similar": _similar(request.user, recording) if can_hear else [],
         "recording": recording,
@@ -139,7 +142,7 @@ def recording_detail(request, pk):
         "can_annotate": is_member(user=request.user, community_id=recording.community_id),
         "can_correct_notes": can_hear and may_correct_notes(user=request.user, recording=recording),
         "master": recording.files.filter(role="master").first(),
-        "analysis": analysis_current(recording),
+        "analysis": analysis,
         "analysis_running": Job.objects.filter(kind="recording.analyse", target_id=str(recording.pk),
                                                state__in=["queued", "running"]).first(),
         "protocols": recording.community.protocols.all(),
@@ -165,6 +168,16 @@ def labels_page(request):
     labels = Label.objects.in_bulk()
     rows = [{**row, "label": labels[row["code"]]} for row in policy_rows() if row["code"] in labels]
     return render(request, "archive/labels.html", {"rows": rows})
+
+
+def _practice(analysis) -> dict:
+    """What the practice player needs from the analysis: the tonic for a drone, the recording's own
+    fifth, and a tempo for counting in where it found a pulse."""
+    if analysis is None:
+        return {}
+    degrees = [d["cents"] for d in (analysis.summary or {}).get("pitch_set", [])]
+    return {"tonic": analysis.tonic_hz or "", "fifth": own_fifth(degrees), "tempo": analysis.tempo_bpm or "",
+            "pulse": bool(analysis.tempo_bpm)}
 
 
 def label_image(request, pk):

@@ -10,6 +10,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from archive.api.ranges import ranged_file_response
 from archive.models import Tradition
 from archive.services.errors import ServiceError
 
@@ -107,6 +108,9 @@ class StudyExampleViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         name = getattr(example, field)
         if not name or not default_storage.exists(name):
             raise NotFound()
+        if kind in ("audio", "ogg") and not self.request.query_params.get("download"):  # a player seeks: Range
+            return ranged_file_response(self.request, name, content_type=content_type,
+                                        filename=f"example-{example.pk}.{extension}")
         with default_storage.open(name, "rb") as handle:
             response = HttpResponse(handle.read(), content_type=content_type)
         disposition = "attachment" if self.request.query_params.get("download") else "inline"

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from archive.localization import localized_text
 from archive.models import Label, Tradition
 from archive.services.errors import ServiceError
+from music.pitch import own_fifth
 
 from ..ml.fidelity import FEATURES
 from ..ml.progress import STAGES
@@ -139,7 +140,10 @@ def practice_set_page(request, pk):
         raise Http404
     examples = list(practice_set.examples.filter(withdrawn_at__isnull=True).order_by("index"))
     job = practice_set.job
+    model = practice_set.model
     return render(request, "generation/practice_set.html", {
-        "set": practice_set, "model": practice_set.model, "examples": examples, "job": job,
+        "set": practice_set, "model": model, "examples": examples, "job": job,
         "ready": bool(practice_set.bundle_file), "failed": job is not None and job.state == "failed",
-        "count": practice_set.request.get("count")})
+        "count": practice_set.request.get("count"), "fifth_cents": own_fifth(model.pitch_set),
+        "tempo": practice_set.request.get("tempo") or model.tempo_bpm or 72})
+

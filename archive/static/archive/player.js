@@ -42,6 +42,7 @@
       normalize: true, plugins: [regions]
     });
     window.songkeeperPlayer = ws;
+    if (window.SongkeeperPractice) window.SongkeeperPractice.attach(ws.getMediaElement(), document.getElementById("practice"));
     var play = document.getElementById("play");
     play.addEventListener("click", function () { ws.playPause(); });
     ws.on("play", function () { play.textContent = gettext("Pause"); });
