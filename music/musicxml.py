@@ -27,3 +27,10 @@ def write_pitch(note: ET.Element, exact: float) -> None:
         tags = [c.tag for c in note]
         before = [i for i, t in enumerate(tags) if t in ("pitch", "duration", "tie", "voice", "type", "dot")]
         note.insert(max(before, default=0) + 1, element)
+
+
+def write_lyric(note: ET.Element, text: str) -> None:
+    """A syllable under the note: the tradition's own name for its degree (music/notation.py)."""
+    lyric = ET.SubElement(note, "lyric", number="1", placement="below")
+    ET.SubElement(lyric, "syllabic").text = "single"
+    ET.SubElement(lyric, "text").text = text

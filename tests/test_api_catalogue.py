@@ -251,6 +251,14 @@ def test_traditions_and_collections_are_curated_by_stewards(setting):
     assert as_user(member).post("/api/traditions/", {"name": "X"}, format="json").status_code == 403
     patched = as_user(steward).patch(f"/api/traditions/{tradition.json()['id']}/", {"region": "Sápmi"}, format="json")
     assert patched.json()["region"] == "Sápmi"
+    # the tradition's own notation for its examples and transcriptions: a system, names of its own
+    url = f"/api/traditions/{tradition.json()['id']}/"
+    named = as_user(steward).patch(url, {"notation": {"system": "names", "names": [[0, "vuolle"], [700, "luohti"]]}},
+                                   format="json")
+    assert named.status_code == 200 and named.json()["notation"]["names"] == [[0.0, "vuolle"], [700.0, "luohti"]]
+    bad = as_user(steward).patch(url, {"notation": {"system": "solfa"}}, format="json")
+    assert bad.status_code == 400 and "notation" in bad.json()["fields"]
+    assert as_user(member).patch(url, {"notation": {"system": "jianpu"}}, format="json").status_code == 403
     collection = as_user(steward).post("/api/collections/", {"community": str(community.pk), "title": "Field trip"},
                                        format="json")
     assert collection.status_code == 201

@@ -1,6 +1,7 @@
 """The educator's pages in chromium: train a style model of a tradition, watch it train,
 set constraints, generate, and get each example as a score, a player and downloads with
-the credits of the community it learned from; then a practice set, graded, played in order (the
+the credits of the community it learned from, with the tradition's sargam under the staff; then a
+practice set, graded, played in order (the
 next example starts by itself) and taken away as one bundle."""
 import io
 import re
@@ -23,6 +24,8 @@ def test_an_educator_trains_generates_and_downloads(page, celery_worker, tmp_pat
     f.make_user("educator")
     community = f.make_community(stewards=[steward], name="Lake singers")
     tradition = f.make_tradition(community, name="Lake songs")
+    tradition.notation = {"system": "sargam"}  # the tradition reads sargam: its examples carry it under the staff
+    tradition.save()
     for seed in (21, 22):
         recording = f.make_recording(community, tradition, training_consent="allowed", labels=["tk_non_commercial"])
         path = tmp_path / f"song-{seed}.wav"
@@ -68,6 +71,8 @@ def test_an_educator_trains_generates_and_downloads(page, celery_worker, tmp_pat
     expect(score).to_be_visible()
     wait_until(page, "document.querySelector('img.score').complete")
     assert score.evaluate("img => img.naturalWidth") > 100
+    engraved = page.request.get(score.get_attribute("src")).text()
+    assert any(f">{name}<" in engraved for name in ("Sa", "Re", "Ga", "ma", "Pa", "Dha", "Ni")), "no sargam"
     expect(example.locator("audio")).to_have_attribute("src", re.compile(r"/api/examples/.+/audio/"))
     expect(example.locator(".provenance")).to_contain_text("Lake singers")
     expect(example.locator(".labels")).to_contain_text("TK Non-Commercial")  # by name, not by code

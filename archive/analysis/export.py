@@ -3,7 +3,8 @@
 from xml.etree import ElementTree as ET
 
 from music.midi import write_midi
-from music.musicxml import write_pitch
+from music.musicxml import write_lyric, write_pitch
+from music.notation import Notation
 from music.pitch import midi_number
 
 from .notes import Note
@@ -16,9 +17,11 @@ def notes_to_midi(notes: list[Note], *, program: int = 73, name: str = "Transcri
                       name=name, tempo=60)
 
 
-def notes_to_musicxml(notes: list[Note], *, title: str = "Transcription", divisions: int = 8) -> bytes:
+def notes_to_musicxml(notes: list[Note], *, title: str = "Transcription", divisions: int = 8,
+                      notation: Notation | None = None) -> bytes:
     """A single senza-misura measure in seconds (a quarter note is one second): the timing of
-    a free-rhythm performance is kept as it was, not forced into bars."""
+    a free-rhythm performance is kept as it was, not forced into bars. With the tradition's
+    ``notation``, each note's degree is named under it (from its cents above the tonic)."""
     root = ET.Element("score-partwise", version="4.0")
     ET.SubElement(ET.SubElement(root, "work"), "work-title").text = title
     ident = ET.SubElement(root, "identification")
@@ -43,6 +46,8 @@ def notes_to_musicxml(notes: list[Note], *, title: str = "Transcription", divisi
         element = ET.SubElement(measure, "note")
         ET.SubElement(element, "duration").text = str(max(1, int(round(note.duration * divisions))))
         write_pitch(element, midi_number(note.hz))
+        if notation is not None:
+            write_lyric(element, notation.name(note.cents))
         cursor = note.onset + max(1, int(round(note.duration * divisions))) / divisions
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")

@@ -17,6 +17,9 @@ class Tradition(models.Model):
     region = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     has_drone = models.BooleanField(default=False, help_text="music over a drone: the tonic is read from the drone")
+    notation = models.JSONField(default=dict, blank=True, help_text='the tradition\'s own names for its degrees, '
+                                'written under the staff: {"system": "sargam" | "jianpu" | "names", '
+                                '"names": [[cents, name], …]} (music/notation.py); empty: the staff alone')
     communities = models.ManyToManyField(Community, related_name="traditions", blank=True)
     created = models.DateTimeField(auto_now_add=True)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from music.midi import write_midi
-from music.musicxml import write_pitch
+from music.musicxml import write_lyric, write_pitch
 from music.pitch import midi_number
 
 from .tokens import Note, PitchSet
@@ -60,9 +60,11 @@ def _quantised(quarters: float) -> float:
     return max(1, round(quarters * 12)) / 12
 
 
-def musicxml(events: list[Event], *, title: str, credit: str, tempo_bpm: float, metered: bool = True) -> bytes:
+def musicxml(events: list[Event], *, title: str, credit: str, tempo_bpm: float, metered: bool = True,
+             names: list[str] | None = None) -> bytes:
     """A metered tradition's example in 4/4 at its tempo; a free-rhythm one unmetered
-    (``_unmetered``). Either way the exact pitches are written back afterwards."""
+    (``_unmetered``). Either way the exact pitches are written back afterwards, and ``names`` (the
+    tradition's own name for each pitched note's degree) under the staff."""
     from music21 import metadata, meter, stream, tempo
 
     score = stream.Score()
@@ -72,14 +74,14 @@ def musicxml(events: list[Event], *, title: str, credit: str, tempo_bpm: float, 
     if not metered:
         score.append(_unmetered(events))
         return _write_alters(_music21_xml(score, make_notation=False), [e.midi for e in events if e.midi is not None],
-                             unnumbered=True)
+                             unnumbered=True, names=names)
     part = stream.Part()
     part.append(tempo.MetronomeMark(number=round(tempo_bpm)))
     part.append(meter.TimeSignature("4/4"))
     for e in events:
         part.append(_written(e, _quantised(e.quarters)))
     score.append(part)
-    return _write_alters(_music21_xml(score), [e.midi for e in events if e.midi is not None])
+    return _write_alters(_music21_xml(score), [e.midi for e in events if e.midi is not None], names=names)
 
 
 def _written(event: Event, quarters: float):
@@ -135,10 +137,11 @@ def _music21_xml(score, *, make_notation: bool = True) -> bytes:
     return exporter.parse()
 
 
-def _write_alters(xml: bytes, pitches: list[float], *, unnumbered: bool = False) -> bytes:
+def _write_alters(xml: bytes, pitches: list[float], *, unnumbered: bool = False, names: list[str] | None = None) -> bytes:
     """Set each written note's pitch and accidental from the exact pitch; the tied
     continuations of a note (those with a tie stop) get the same. ``unnumbered``: the measures
-    are implicit (no bar numbers where the music has no bars)."""
+    are implicit (no bar numbers where the music has no bars). ``names``: one per pitched note,
+    written under its first written note."""
     head, _, body = xml.partition(b"<score-partwise")
     root = ET.fromstring(b"<score-partwise" + body)
     if unnumbered:
@@ -148,9 +151,12 @@ def _write_alters(xml: bytes, pitches: list[float], *, unnumbered: bool = False)
     for element in root.iter("note"):
         if element.find("pitch") is None:
             continue
-        if not any(t.get("type") == "stop" for t in element.findall("tie")):
+        continued = any(t.get("type") == "stop" for t in element.findall("tie"))
+        if not continued:
             index += 1
         write_pitch(element, pitches[index])
+        if names and not continued:
+            write_lyric(element, names[index])
     identification = root.find("identification")
     if identification is not None:
         misc = identification.find("miscellaneous")
@@ -264,9 +270,9 @@ def ogg(audio: np.ndarray, *, sample_rate: int = 44100, title: str, credit: str,
 
 
 def example_files(events: list[Event], *, title: str, credit: str, tempo_bpm: float, metered: bool = True,
-                  timbre: tuple[float, ...] = DEFAULT_TIMBRE) -> dict[str, bytes]:
+                  names: list[str] | None = None, timbre: tuple[float, ...] = DEFAULT_TIMBRE) -> dict[str, bytes]:
     """Every file of one example: MusicXML, its SVG, MIDI, and the audio as WAV and Ogg Vorbis."""
-    xml = musicxml(events, title=title, credit=credit, tempo_bpm=tempo_bpm, metered=metered)
+    xml = musicxml(events, title=title, credit=credit, tempo_bpm=tempo_bpm, metered=metered, names=names)
     audio = synthesise(events, timbre=timbre)
     return {"musicxml": xml, "svg": svg(xml).encode(), "midi": midi(events, tempo_bpm=tempo_bpm),
             "audio": wav(audio, title=title, credit=credit), "ogg": ogg(audio, title=title, credit=credit)}

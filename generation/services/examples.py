@@ -23,6 +23,7 @@ from generation.ml.sampling import (
     sample,
 )
 from generation.ml.tokens import Note, Piece, PitchSet, Vocabulary, encode_piece
+from music.notation import notation_from
 from worker.services import job_create
 
 from ..models import StudyExample, StyleModel
@@ -176,8 +177,11 @@ def save_example(model, job, index, request, notes, pitch_set, tempo, *, title: 
     events = render.place(notes, pitch_set, tonic_hz=model.tonic_hz or 220.0, tempo_bpm=tempo, pulse=model.pulse)
     title = title or f"{model.tradition.name}: study example {index + 1} (seed {example.seed})"
     credit = _credit(model)
+    notation = notation_from(model.tradition.notation)
+    names = [notation.name(pitch_set.cents_of(n.step, n.deviation)) for n in notes if n.step is not None] \
+        if notation else None
     made = render.example_files(events, title=title, credit=credit, tempo_bpm=tempo, metered=model.pulse,
-                                timbre=tuple(model.timbre or render.DEFAULT_TIMBRE))
+                                names=names, timbre=tuple(model.timbre or render.DEFAULT_TIMBRE))
     files = {kind: (data, f"example.{FILE_NAMES[kind]}") for kind, data in made.items()}
     prefix = f"examples/{job.pk}/{index}"
     _remove_leftovers(prefix)

@@ -11,6 +11,7 @@ from generation.ml.grading import graded
 from generation.ml.sampling import Constraints
 from generation.ml.scores_pdf import scores_pdf
 from generation.ml.tokens import Note, PitchSet
+from tests.official_schemas import assert_valid_xml
 
 HICAZ = PitchSet((0.0, 113.0, 385.0, 498.0, 702.0, 792.0, 1018.0))
 SECONDS = [0.31, 0.62, 0.45, 1.4, 0.2, 2.5, 0.5, 0.8, 0.33, 1.1, 0.6, 3.0]
@@ -61,3 +62,42 @@ def test_the_scores_pdf_holds_every_score_page():
                      title="Set", footer="Set")
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(
         b"/Type /Page>") == 2
+
+
+def test_a_traditions_own_names_for_its_degrees_are_written_under_the_staff():
+    from music.notation import check_notation, notation_from
+
+    sargam = notation_from({"system": "sargam"})
+    assert [sargam.name(c) for c in (0, 112, 390, 702, 1090)] == ["Sa", "re", "Ga", "Pa", "Ni"]
+    assert sargam.name(1200) == "Sa\u0307" and sargam.name(1190) == "Sa\u0307" and sargam.name(-100) == "Ni\u0323"
+    assert notation_from({"system": "jianpu"}).name(700 - 1200) == "5\u0323"
+    own = notation_from({"system": "sargam", "names": [[112, "re (komal)"]]})
+    assert own.name(115) == "re (komal)" and own.name(0) == "Sa"  # the community's word where it gave one
+    assert notation_from({}) is None
+    for bad in ({"system": "solfa"}, {"system": "names"}, {"system": "names", "names": [[1300, "x"]]},
+                {"system": "sargam", "names": [["a", "x"]]}):
+        try:
+            check_notation(bad)
+        except ValueError:
+            continue
+        raise AssertionError(f"{bad} was taken")
+
+    notes = [Note(step=s, duration=1.0, phrase_end=i == 4) for i, s in enumerate([0, 1, 2, 4, 7])]
+    events = render.place(notes, HICAZ, tonic_hz=220.0, tempo_bpm=60, pulse=True)
+    names = [sargam.name(HICAZ.cents_of(n.step)) for n in notes]
+    xml = render.musicxml(events, title="named", credit="c", tempo_bpm=60, names=names)
+    assert_valid_xml("musicxml", xml)
+    assert [t.text for t in etree.fromstring(xml).iter("text")] == ["Sa", "re", "Ga", "Pa", "Sa\u0307"]
+    assert "Ga" in "".join(render.svg_pages(xml)[0].split())  # engraved under the staff by verovio
+
+
+def test_a_transcription_is_named_in_the_traditions_notation_too():
+    from archive.analysis.export import notes_to_musicxml
+    from archive.analysis.notes import Note as Heard
+    from music.notation import notation_from
+
+    heard = [Heard(onset=i * 0.5, duration=0.4, hz=220.0 * 2 ** (c / 1200), cents=c, degree=None, deviation=None)
+             for i, c in enumerate([0, 200, 700, 1200])]
+    xml = notes_to_musicxml(heard, title="t", notation=notation_from({"system": "jianpu"}))
+    assert_valid_xml("musicxml", xml)
+    assert [t.text for t in etree.fromstring(xml).iter("text")] == ["1", "2", "5", "1\u0307"]

@@ -2,6 +2,8 @@
 from django.utils.translation import gettext
 from rest_framework import serializers
 
+from music.notation import check_notation
+
 from ...models import Collection, Community, Membership, Protocol, Tradition
 
 
@@ -70,8 +72,17 @@ class TraditionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Tradition
-        fields = ["id", "slug", "name", "names", "region", "description", "communities", "n_recordings", "created"]
+        fields = ["id", "slug", "name", "names", "region", "description", "communities", "notation", "n_recordings",
+                  "created"]
         read_only_fields = ["id", "created", "n_recordings"]
+
+    def validate_notation(self, value):
+        """The tradition's own names for its degrees (music/notation.py): sargam, jianpu, or names its
+        communities give, as {"system", "names": [[cents, name], …]}."""
+        try:
+            return check_notation(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
 
 
 class CollectionSerializer(serializers.ModelSerializer):

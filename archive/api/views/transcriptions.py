@@ -9,6 +9,8 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from music.notation import notation_from
+
 from ...analysis import ANALYSER
 from ...analysis.export import notes_to_midi, notes_to_musicxml
 from ...analysis.notes import Note
@@ -90,7 +92,8 @@ class RecordingTranscriptionsMixin:
     def notes_musicxml(self, request, pk=None):
         """The notes in use as MusicXML: exact cents as a decimal <alter>, the nearest accidental written."""
         recording, notes, what = self._in_use(request)
-        data = notes_to_musicxml([Note(**n) for n in notes], title=f"{recording.title} (transcription: {what})")
+        data = notes_to_musicxml([Note(**n) for n in notes], title=f"{recording.title} (transcription: {what})",
+                                 notation=notation_from(recording.tradition.notation))
         return _saying_which(download_response(data, "application/vnd.recordare.musicxml+xml",
                                                f"{recording.pk}-notes.musicxml"), what)
 
