@@ -110,6 +110,22 @@ def practice_set_seconds(predictor, vocab, degrees: int, levels: dict, *, tonic_
             "bundle_seconds": round(seconds - examples_seconds, 2), "bundle_mb": round(size / 2**20, 1)}
 
 
+def _variation_seconds(predictor, vocab, degrees: int, piece: Piece) -> float:
+    """A variation on a real phrase (a held-out piece's first 16 notes), opening and cadence kept,
+    sampled and written to all its files, as generation/services/variations.py makes one."""
+    from generation.ml import render
+    from generation.ml.variation import variation
+
+    phrase = [n for n in piece.notes if n.step is not None][:16]
+    started = time.perf_counter()
+    notes = variation("vary", phrase, predictor, vocab, degrees, length_notes=12, seed=3, temperature=TEMPERATURE,
+                      end_degree=0)
+    events = render.place(notes, PitchSet.equal(degrees), tonic_hz=8.1758 if degrees == 12 else 220.0, tempo_bpm=90,
+                          pulse=True)
+    render.example_files(events, title="bench", credit="bench", tempo_bpm=90)
+    return time.perf_counter() - started
+
+
 def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, transformer: TransformerConfig) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
@@ -134,6 +150,7 @@ def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, trans
     example_seconds = sample_seconds + _render_one(Piece(example, meta={"tonic_step": 0}), degrees)
     practice_set = practice_set_seconds(predictor, vocab, degrees, difficulty_levels(pieces),
                                         tonic_step=pieces[0].meta.get("tonic_step", 0))
+    variation_seconds = _variation_seconds(predictor, vocab, degrees, test[0])
     # the real baseline: as many real training pieces, against the same held-out pieces
     pick = np.random.default_rng(1).choice(len(train), size=min(len(test), len(train)), replace=False)
     real_vs_real = compare([train[i] for i in pick], test, degrees)
@@ -153,7 +170,7 @@ def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, trans
             "chosen": result.chosen, "beats_unigram_by": round(bits["unigram"] - bits[result.chosen], 3),
             "train_seconds": round(train_seconds, 1), "generate_seconds_per_example": round(float(np.mean(seconds)), 3),
             "example_with_files_seconds": round(example_seconds, 3), "example_notes": EXAMPLE_NOTES,
-            "practice_set": practice_set,
+            "practice_set": practice_set, "variation_with_files_seconds": round(variation_seconds, 3),
             "transformer_parameters": result.metrics["transformer_parameters"],
             "generated_vs_real": gen_vs_real, "real_vs_real": real_vs_real, "js_ratio_generated_to_real": ratio, "temperature": TEMPERATURE,
             "piece_js_generated": typical_generated, "piece_js_real": typical_real, "piece_js_ratio": piece_ratio,
@@ -162,6 +179,7 @@ def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, trans
                         "piece_distances_within_1_5x": all(v <= 1.5 for v in piece_ratio.values()),
                         "example_under_2_s": example_seconds < 2.0,
                         "practice_set_of_10_under_20_s": practice_set["seconds"] < 20.0,
+                        "variation_under_2_s": variation_seconds < 2.0,
                         "fidelity_at_defaults_0_88": min(fidelity["default"]["pitch"]["overlap"],
                                                          fidelity["default"]["interval"]["overlap"]) >= 0.88}}
 
@@ -204,7 +222,8 @@ def print_rows(result: dict) -> None:
     for r in result["corpora"]:
         p = r["practice_set"]
         print(f"  {r['corpus']:<42} {p['seconds']:>6} s (examples {p['examples_seconds']} s, bundle {p['bundle_seconds']} s, "
-              f"{p['bundle_mb']} MB)")
+              f"{p['bundle_mb']} MB); a variation on a real phrase with its files: "
+              f"{r['variation_with_files_seconds']} s (target under 2 s)")
     print("\nstyle fidelity, overlap of histograms in cents with held-out real pieces (pitch / interval; "
           "target at the defaults: both >= 0.88, above the floor)")
     print(f"{'corpus':<42} {'ceiling':>13} {'defaults':>13} {'unconstrained':>14} {'12-TET floor':>13} verdict")

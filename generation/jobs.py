@@ -7,6 +7,7 @@ from .models import PracticeSet, StyleModel
 from .services.examples import examples_generate
 from .services.practice_sets import practice_set_generate
 from .services.training import style_model_train
+from .services.variations import variations_generate
 
 
 def _style_model(job):
@@ -44,5 +45,13 @@ def make_practice_set(job, report):
         raise PermanentJobError("the practice set no longer exists")
     try:
         return practice_set_generate(practice_set=practice_set, report=report)
+    except ServiceError as exc:
+        raise PermanentJobError(exc.message) from None
+
+
+@job_handler("generation.variation", queue="training")
+def make_variations(job, report):
+    try:
+        return variations_generate(model=_style_model(job), job=job, report=report)
     except ServiceError as exc:
         raise PermanentJobError(exc.message) from None

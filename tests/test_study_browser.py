@@ -2,7 +2,8 @@
 set constraints, generate, and get each example as a score, a player and downloads with
 the credits of the community it learned from, with the tradition's sargam under the staff; then a
 practice set, graded, played in order (the
-next example starts by itself) and taken away as one bundle."""
+next example starts by itself) and taken away as one bundle; and a variation on a passage looped on
+a source recording's player."""
 import io
 import re
 import zipfile
@@ -11,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from archive.services.ingest import recording_attach_master
+from generation.models import StudyExample
 from tests import factories as f
 from tests.audio.melody import write_melody
 from tests.browser import wait_until
@@ -123,3 +125,28 @@ def test_an_educator_trains_generates_and_downloads(page, celery_worker, tmp_pat
         page.click("#bundle")
     bundle = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read()))
     assert {"scores.pdf", "README.txt", "01-example.ogg", "04-example.musicxml"} <= set(bundle.namelist())
+
+    # a variation on a real passage, chosen with the practice player's loop on a source recording
+    page.goto(f"/recordings/{recording.pk}/")
+    expect(page.locator("#listen")).to_have_class(re.compile("ready"), timeout=20000)
+    practice = page.locator("#practice")
+    media = "window.songkeeperPlayer.getMediaElement()"
+    page.evaluate(f"{media}.muted = true")
+    page.click("#play")
+    wait_until(page, f"{media}.currentTime > 0.2")
+    practice.locator(".practice-loop-start").click()
+    wait_until(page, f"{media}.currentTime > 4.0", timeout=30)
+    practice.locator(".practice-loop-end").click()
+    page.click("#play")
+    with page.expect_navigation():
+        practice.locator("a.practice-vary").click()
+    expect(page.locator("h1")).to_have_text("Vary a passage")
+    page.fill("#vary input[name=count]", "1")
+    with page.expect_navigation():
+        page.click("#vary button[type=submit]")
+    expect(page.locator(".messages")).to_contain_text("The variations are being made")
+    varied = page.locator("#examples li.example", has_text="A variation on")
+    expect(varied).to_have_count(1, timeout=60000)
+    example = StudyExample.objects.get(provenance__source_passage__recording=str(recording.pk))
+    assert example.provenance["source_passage"]["start"] < 1.0 < 4.0 <= example.provenance["source_passage"]["end"]
+    assert "tk_non_commercial" in example.labels

@@ -123,3 +123,17 @@ class PracticeSetSerializer(serializers.ModelSerializer):
 
     def get_bundle(self, obj) -> str | None:
         return reverse("practice-set-bundle", args=[obj.pk]) if obj.bundle_file else None
+
+
+
+class VariationRequest(serializers.Serializer):
+    """A passage of a recording the model learned from, in seconds, and what to make of it."""
+
+    recording = serializers.UUIDField()
+    start = serializers.FloatField(min_value=0)
+    end = serializers.FloatField(min_value=0)
+    mode = serializers.ChoiceField(choices=["vary", "continue"], default="vary")
+    count = serializers.IntegerField(min_value=1, max_value=8, default=2)
+    length_notes = serializers.IntegerField(min_value=2, max_value=MAX_NOTES, default=12,
+                                            help_text="new notes after the passage (continue)")
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from archive.api.ranges import ranged_file_response
 from archive.models import Tradition
+from archive.selectors import recording_visible_or_404
 from archive.services.errors import ServiceError
 
 from ..models import StyleModel
@@ -19,6 +20,7 @@ from ..selectors import examples_visible, practice_sets_visible, style_models_vi
 from ..services.examples import Request, generation_start
 from ..services.practice_sets import practice_set_start
 from ..services.training import style_model_create
+from ..services.variations import variation_start
 from .serializers import (
     GenerateRequest,
     PracticeSetRequest,
@@ -26,6 +28,7 @@ from .serializers import (
     StudyExampleSerializer,
     StyleModelCreate,
     StyleModelSerializer,
+    VariationRequest,
 )
 
 FILES = {
@@ -82,6 +85,18 @@ class StyleModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         practice_set = practice_set_start(model=model, user=request.user, title=title, note=note,
                                           request=Request.from_params(data))
         return Response(PracticeSetSerializer(practice_set).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=VariationRequest, responses={202: dict})
+    @action(detail=True, methods=["post"])
+    def variations(self, request, pk=None):
+        """Variations on a real passage (opening and cadence kept), or its continuation."""
+        model = self.get_object()
+        body = VariationRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        recording = recording_visible_or_404(user=request.user, pk=data.pop("recording"))
+        job = variation_start(model=model, user=request.user, recording=recording, **data)
+        return Response({"job": str(job.pk), "model": str(model.pk)}, status=status.HTTP_202_ACCEPTED)
 
     @action(detail=True, methods=["get"])
     def examples(self, request, pk=None):

@@ -9,7 +9,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .tokens import DURATION_BINS, Note, Vocabulary, symbol_duration
+from .tokens import DURATION_BINS, Note, Vocabulary, duration_symbol, symbol_duration
 
 
 class Predictor(Protocol):
@@ -91,7 +91,10 @@ class Constraints:
     seed: int = 0
 
 
-def sample(model: Predictor, vocab: Vocabulary, degrees: int, constraints: Constraints, *, tonic_step: int = 0) -> list[Note]:
+def sample(model: Predictor, vocab: Vocabulary, degrees: int, constraints: Constraints, *, tonic_step: int = 0,
+           prefix: tuple[Note, ...] = ()) -> list[Note]:
+    """``length_notes`` new notes under the constraints; after ``prefix`` (a real phrase the model
+    hears first, not returned), where the notes continue it."""
     c = constraints
     if c.length_notes < 1:
         raise Unsatisfiable("length must be at least one note")
@@ -124,6 +127,9 @@ def sample(model: Predictor, vocab: Vocabulary, degrees: int, constraints: Const
     state = model.start(tonic_step)
     notes: list[Note] = []
     last_step: int | None = None
+    for heard in prefix:
+        model.advance(state, vocab.encode(heard.step), duration_symbol(heard))
+        last_step = heard.step if heard.step is not None else last_step
     for i in range(c.length_notes):
         remaining = c.length_notes - 1 - i
         allowed = end_ok.copy() if remaining == 0 else (start_ok.copy() if i == 0 else in_range.copy())

@@ -168,12 +168,15 @@ def _remove_leftovers(prefix: str) -> None:
 
 
 def save_example(model, job, index, request, notes, pitch_set, tempo, *, title: str | None = None,
-                 constraints: dict | None = None, practice_set=None) -> StudyExample:
+                 constraints: dict | None = None, practice_set=None, passage: dict | None = None,
+                 labels: list[str] | None = None) -> StudyExample:
     """An example's files (MusicXML, SVG, MIDI, WAV and Ogg), provenance and row; the files of a
-    row that could not be saved are removed."""
+    row that could not be saved are removed. ``passage``: the real phrase it varies or continues
+    (recording, start, end), named in its provenance; ``labels``: the model's and that recording's."""
     example = StudyExample(model=model, job=job, index=index, seed=request.seed + index,
                            constraints=constraints or request.as_dict(), notes=[n.as_dict() for n in notes],
-                           labels=list(model.labels), created_by=job.created_by, practice_set=practice_set)
+                           labels=list(labels if labels is not None else model.labels), created_by=job.created_by,
+                           practice_set=practice_set)
     events = render.place(notes, pitch_set, tonic_hz=model.tonic_hz or 220.0, tempo_bpm=tempo, pulse=model.pulse)
     title = title or f"{model.tradition.name}: study example {index + 1} (seed {example.seed})"
     credit = _credit(model)
@@ -193,9 +196,10 @@ def save_example(model, job, index, request, notes, pitch_set, tempo, *, title: 
         "manifest": [{"recording": s["recording"], "title": s["title"], "community": s["community"],
                       "master_sha256": s["master_sha256"], "notes_sha256": s["notes_sha256"],
                       "analyser_version": s["analyser_version"]} for s in model.manifest["recordings"]],
-        "credits": model.credits, "labels": list(model.labels), "tempo_bpm": tempo, "tonic_hz": model.tonic_hz,
+        "credits": model.credits, "labels": list(example.labels), "tempo_bpm": tempo, "tonic_hz": model.tonic_hz,
         "pitch_set_cents": list(model.pitch_set), "seed": example.seed,
         "timbre": model.timbre or "default harmonic voice",
+        **({"source_passage": passage} if passage else {}),
     }
     try:
         with transaction.atomic():

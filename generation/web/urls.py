@@ -8,4 +8,5 @@ urlpatterns = [
     path("study/models/<uuid:pk>/", views.study_model, name="study-model"),
     path("study/models/<uuid:pk>/practice-sets/", views.practice_set_new, name="study-set-new"),
     path("study/sets/<uuid:pk>/", views.practice_set_page, name="study-set"),
+    path("study/vary/", views.vary_page, name="study-vary"),
 ]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from archive.localization import localized_text
 from archive.models import Label, Tradition
+from archive.selectors import recording_visible_or_404
 from archive.services.errors import ServiceError
 from music.pitch import own_fifth
 
@@ -21,6 +22,7 @@ from ..services.consent import trainable_recordings
 from ..services.examples import DIFFICULTY, Request, model_ends
 from ..services.practice_sets import practice_set_start
 from ..services.training import style_model_create
+from ..services.variations import MODES, variation_start
 
 DIFFICULTY_ORDER = ("easy", "medium", "tradition", "hard")  # as a teacher reads them, not alphabetically
 DIFFICULTY_NAMES = {"easy": gettext_lazy("easy"), "medium": gettext_lazy("medium"),
@@ -147,3 +149,36 @@ def practice_set_page(request, pk):
         "count": practice_set.request.get("count"), "fifth_cents": own_fifth(model.pitch_set),
         "tempo": practice_set.request.get("tempo") or model.tempo_bpm or 72})
 
+
+
+def _seconds(value) -> float:
+    try:
+        return max(0.0, float(value))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+@login_required
+def vary_page(request):
+    """A passage chosen on a recording's player (its loop marks) varied or continued by a style model
+    that learned from that recording: the models the educator may use, and what to make."""
+    data = request.POST if request.method == "POST" else request.GET
+    recording = recording_visible_or_404(user=request.user, pk=data.get("recording"))
+    models = list(style_models_visible(user=request.user).filter(status="ready", sources__recording=recording)
+                  .distinct().order_by("-created"))
+    start, end = _seconds(data.get("start")), _seconds(data.get("end"))
+    if request.method == "POST":
+        model = next((m for m in models if str(m.pk) == data.get("model")), None)
+        if model is None:
+            raise Http404
+        try:
+            variation_start(model=model, user=request.user, recording=recording, start=start, end=end,
+                            mode=data.get("mode", "vary"), count=_whole(data.get("count"), 2),
+                            length_notes=_whole(data.get("length_notes"), 12), seed=_whole(data.get("seed"), 1))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The variations are being made; they appear under the model's examples."))
+            return redirect("study-model", pk=model.pk)
+    return render(request, "generation/vary.html", {"recording": recording, "models": models, "start": start,
+                                                    "end": end, "modes": MODES})

@@ -42,9 +42,18 @@
     const clear = button(gettext("No loop"), "practice-loop-clear");
     const loopText = document.createElement("span");
     loopText.className = "meta practice-loop";
+    const vary = document.createElement("a");
+    vary.className = "practice-vary";
+    vary.hidden = true;
+    vary.textContent = gettext("Vary this passage");
     const showLoop = () => {
-      loopText.textContent = state.loopStart !== null && state.loopEnd !== null
+      const looping = state.loopStart !== null && state.loopEnd !== null;
+      loopText.textContent = looping
         ? gettext("looping") + " " + state.loopStart.toFixed(1) + "–" + state.loopEnd.toFixed(1) + " s" : "";
+      vary.hidden = !(looping && box.dataset.varyUrl);
+      if (!vary.hidden) {
+        vary.href = box.dataset.varyUrl + "&start=" + state.loopStart.toFixed(2) + "&end=" + state.loopEnd.toFixed(2);
+      }
     };
     markA.addEventListener("click", () => { state.loopStart = media.currentTime; state.loopEnd = null; showLoop(); });
     markB.addEventListener("click", () => {
@@ -99,7 +108,7 @@
     drone.addEventListener("change", startDrone);
     fifth.addEventListener("change", startDrone);
 
-    const controls = [speed, markA, markB, clear, loopText];
+    const controls = [speed, markA, markB, clear, loopText, vary];
     if (tonic) controls.push(droneBox);
     if (tonic && fifthCents !== null) controls.push(fifthBox);
     if (pulse && tempo > 0) {

@@ -1,0 +1,59 @@
+"""Variations on a real phrase: a passage of a recording the model learned from (read from the notes
+it learned), varied with its opening and cadence kept, or continued; each example names the
+passage in its provenance and carries the recording's inherited labels. Only a passage of a
+source the educator may hear."""
+import pytest
+
+from generation.models import StudyExample
+from generation.services.variations import passage_of, variation_start, variations_generate
+from tests import factories as f
+from tests.factories import api_client
+from tests.test_generation import world  # noqa: F401 (the fixture: analysed recordings of a hicaz-like tradition)
+from tests.test_practice_sets import model  # noqa: F401 (the fixture: a ready model of that tradition)
+from worker.models import Job
+
+pytestmark = pytest.mark.django_db
+
+
+def _steps(notes):
+    return [n["step"] if isinstance(n, dict) else n.step for n in notes]
+
+
+def test_a_passage_is_varied_with_its_opening_and_cadence_kept_or_continued(world, model):  # noqa: F811
+    source = world["rec"]["open"]
+    passage = passage_of(model, source, 0.0, 5.0)
+    assert len(passage.notes) >= 4 and passage.notes[-1].phrase_end
+    job = variation_start(model=model, user=world["member"], recording=source, start=0.0, end=5.0, mode="vary",
+                          count=2, seed=4)
+    assert job.kind == "generation.variation"
+    result = variations_generate(model=model, job=job)
+    assert variations_generate(model=model, job=job)["examples"] == result["examples"]  # redelivered: nothing twice
+    phrase = _steps(passage.notes)
+    opening, cadence = phrase[:max(1, len(phrase) // 4)], phrase[-2:]
+    varied = [StudyExample.objects.get(pk=pk) for pk in result["examples"]]
+    for example in varied:
+        steps = _steps(example.notes)
+        assert len(steps) == len(phrase) and steps[:len(opening)] == opening and steps[-2:] == cadence
+        told = example.provenance["source_passage"]
+        assert told["recording"] == str(source.pk) and (told["start"], told["end"]) == (0.0, 5.0)
+        assert told["title"] == source.title and told["community"] == "Hicaz singers"
+        assert {"tk_non_commercial", "tk_attribution"} <= set(example.labels)  # inherited from the recording
+    assert _steps(varied[0].notes) != _steps(varied[1].notes) or len(phrase) - len(opening) - 2 <= 1
+
+    other = variation_start(model=model, user=world["member"], recording=source, start=0.0, end=5.0, mode="continue",
+                            count=1, length_notes=6, seed=9)
+    continued = StudyExample.objects.get(pk=variations_generate(model=model, job=other)["examples"][0])
+    assert _steps(continued.notes)[:len(phrase)] == phrase and len(continued.notes) == len(phrase) + 6
+
+    # the API: a source the model never learned from, a passage too short, a recording hidden from the caller
+    client = api_client(world["member"])
+    url = f"/api/style-models/{model.pk}/variations/"
+    unlearned = client.post(url, {"recording": str(world["rec"]["no_consent"].pk), "start": 0, "end": 5}, format="json")
+    assert unlearned.status_code == 400 and "recording" in unlearned.json()["fields"]
+    short = client.post(url, {"recording": str(source.pk), "start": 0, "end": 0.2}, format="json")
+    assert short.status_code == 400 and "end" in short.json()["fields"]
+    made = client.post(url, {"recording": str(source.pk), "start": 1, "end": 6, "mode": "continue"}, format="json")
+    assert made.status_code == 202 and Job.objects.get(pk=made.json()["job"]).params["mode"] == "continue"
+    outsider = f.make_user("someone")
+    assert api_client(outsider).post(url, {"recording": str(source.pk), "start": 0, "end": 5},
+                                     format="json").status_code == 404
