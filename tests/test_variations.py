@@ -57,3 +57,38 @@ def test_a_passage_is_varied_with_its_opening_and_cadence_kept_or_continued(worl
     outsider = f.make_user("someone")
     assert api_client(outsider).post(url, {"recording": str(source.pk), "start": 0, "end": 5},
                                      format="json").status_code == 404
+
+
+def test_call_and_response_plays_the_real_passage_then_the_answer_or_the_students_silence(world, model):  # noqa: F811
+    import io
+
+    import numpy as np
+    import soundfile as sf
+    from django.core.files.storage import default_storage
+
+    from archive.services.derivatives import recording_derive
+
+    source = world["rec"]["open2"]
+    recording_derive(recording=source)  # the access copy the call is played from
+    passage = passage_of(model, source, 1.0, 5.0)
+    degrees = len(model.pitch_set)
+    for silent in (False, True):
+        job = variation_start(model=model, user=world["member"], recording=source, start=1.0, end=5.0, mode="answer",
+                              count=1, length_notes=6, seed=2, end_degree=0, silent=silent)
+        example = StudyExample.objects.get(pk=variations_generate(model=model, job=job)["examples"][0])
+        steps = _steps(example.notes)
+        assert steps[:len(passage.notes)] == _steps(passage.notes) and len(steps) == len(passage.notes) + 6
+        assert steps[-1] % degrees == 0  # the answer ends on the degree asked
+        with default_storage.open(example.audio_file, "rb") as handle:
+            audio, rate = sf.read(io.BytesIO(handle.read()))
+        call_end = int(4.0 * rate)
+        assert np.abs(audio[:call_end]).max() > 0.2  # the real passage, at the answer's level
+        tail = audio[call_end + int(0.5 * rate):]
+        assert len(tail) > rate * 0.5
+        assert (np.abs(tail).max() < 1e-4) == silent  # the answer, or the student's turn in silence
+        assert example.constraints["mode"] == "answer" and example.provenance["source_passage"]["start"] == 1.0
+    client = api_client(world["member"])
+    bad = client.post(f"/api/style-models/{model.pk}/variations/",
+                      {"recording": str(source.pk), "start": 1, "end": 5, "mode": "answer", "end_degree": 99},
+                      format="json")
+    assert bad.status_code == 400 and "end_degree" in bad.json()["fields"]

@@ -132,7 +132,11 @@ class VariationRequest(serializers.Serializer):
     recording = serializers.UUIDField()
     start = serializers.FloatField(min_value=0)
     end = serializers.FloatField(min_value=0)
-    mode = serializers.ChoiceField(choices=["vary", "continue"], default="vary")
+    mode = serializers.ChoiceField(choices=["vary", "continue", "answer"], default="vary",
+                                   help_text="answer: a call-and-response item (the real passage, then the answer)")
+    end_degree = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None,
+                                          help_text="the degree the answer (or continuation) ends on")
+    silent = serializers.BooleanField(default=False, help_text="answer: leave the answer silent for the student")
     count = serializers.IntegerField(min_value=1, max_value=8, default=2)
     length_notes = serializers.IntegerField(min_value=2, max_value=MAX_NOTES, default=12,
                                             help_text="new notes after the passage (continue)")

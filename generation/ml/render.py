@@ -270,9 +270,23 @@ def ogg(audio: np.ndarray, *, sample_rate: int = 44100, title: str, credit: str,
 
 
 def example_files(events: list[Event], *, title: str, credit: str, tempo_bpm: float, metered: bool = True,
-                  names: list[str] | None = None, timbre: tuple[float, ...] = DEFAULT_TIMBRE) -> dict[str, bytes]:
-    """Every file of one example: MusicXML, its SVG, MIDI, and the audio as WAV and Ogg Vorbis."""
+                  names: list[str] | None = None, timbre: tuple[float, ...] = DEFAULT_TIMBRE,
+                  audio: np.ndarray | None = None) -> dict[str, bytes]:
+    """Every file of one example: MusicXML, its SVG, MIDI, and the audio as WAV and Ogg Vorbis
+    (``audio``: given, for an item whose sound is not all synthesised, such as a call and response)."""
     xml = musicxml(events, title=title, credit=credit, tempo_bpm=tempo_bpm, metered=metered, names=names)
-    audio = synthesise(events, timbre=timbre)
+    audio = synthesise(events, timbre=timbre) if audio is None else audio
     return {"musicxml": xml, "svg": svg(xml).encode(), "midi": midi(events, tempo_bpm=tempo_bpm),
             "audio": wav(audio, title=title, credit=credit), "ogg": ogg(audio, title=title, credit=credit)}
+
+
+def call_and_response(call: np.ndarray, answer_events: list[Event], *, sample_rate: int = 44100, gap: float = 0.4,
+                      silent: bool = False, timbre: tuple[float, ...] = DEFAULT_TIMBRE) -> np.ndarray:
+    """The real call, a breath, then the generated answer; or, ``silent``, as long a silence for the
+    student to sing it. The call is brought to the answer's level."""
+    answer = synthesise(answer_events, sample_rate=sample_rate, timbre=timbre)
+    if silent:
+        answer = np.zeros_like(answer)
+    peak = float(np.max(np.abs(call))) if len(call) else 0.0
+    call = (call * (0.5 / peak)).astype(np.float32) if peak > 0 else call.astype(np.float32)
+    return np.concatenate([call, np.zeros(int(gap * sample_rate), np.float32), answer]).astype(np.float32)

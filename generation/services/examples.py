@@ -169,10 +169,11 @@ def _remove_leftovers(prefix: str) -> None:
 
 def save_example(model, job, index, request, notes, pitch_set, tempo, *, title: str | None = None,
                  constraints: dict | None = None, practice_set=None, passage: dict | None = None,
-                 labels: list[str] | None = None) -> StudyExample:
+                 labels: list[str] | None = None, sound=None) -> StudyExample:
     """An example's files (MusicXML, SVG, MIDI, WAV and Ogg), provenance and row; the files of a
     row that could not be saved are removed. ``passage``: the real phrase it varies or continues
-    (recording, start, end), named in its provenance; ``labels``: the model's and that recording's."""
+    (recording, start, end), named in its provenance; ``labels``: the model's and that recording's;
+    ``sound``: makes the audio from the placed events where it is not all synthesised."""
     example = StudyExample(model=model, job=job, index=index, seed=request.seed + index,
                            constraints=constraints or request.as_dict(), notes=[n.as_dict() for n in notes],
                            labels=list(labels if labels is not None else model.labels), created_by=job.created_by,
@@ -183,8 +184,9 @@ def save_example(model, job, index, request, notes, pitch_set, tempo, *, title: 
     notation = notation_from(model.tradition.notation)
     names = [notation.name(pitch_set.cents_of(n.step, n.deviation)) for n in notes if n.step is not None] \
         if notation else None
+    timbre = tuple(model.timbre or render.DEFAULT_TIMBRE)
     made = render.example_files(events, title=title, credit=credit, tempo_bpm=tempo, metered=model.pulse,
-                                names=names, timbre=tuple(model.timbre or render.DEFAULT_TIMBRE))
+                                names=names, timbre=timbre, audio=sound(events, timbre) if sound else None)
     files = {kind: (data, f"example.{FILE_NAMES[kind]}") for kind, data in made.items()}
     prefix = f"examples/{job.pk}/{index}"
     _remove_leftovers(prefix)

@@ -1,19 +1,24 @@
 """Variations on a real phrase: the educator picks a passage of a recording the model learned from
-(start and end, in seconds); the model continues it, or makes variations that keep its opening
-and its cadence and invent the middle. The passage is read from exactly the notes the model
+(start and end, in seconds); the model continues it, makes variations that keep its opening and
+its cadence and invent the middle, or answers it: a call-and-response item whose audio is the real
+passage (from the access copy, for those who may hear it) and then the answer, ending on a chosen
+degree, or a silence as long for the student to sing it. The passage is read from exactly the notes the model
 learned (the frozen notes in its manifest). Every example names the passage in its provenance,
 and it carries the recording's inherited labels as well as the model's."""
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext
 
+from archive.audio.segment import segment_mono
 from archive.labels import INHERITED
 from archive.models import Recording
-from archive.policy import recordings_derivable
+from archive.policy import recordings_audible, recordings_derivable
+from archive.services.derivatives import local_copy
 from archive.services.errors import Conflict, NotAllowed, ServiceError
+from generation.ml import render
 from generation.ml.sampling import Unsatisfiable
 from generation.ml.tokens import Note, PitchSet
 from generation.ml.variation import variation
@@ -22,7 +27,7 @@ from worker.services import job_create
 from ..models import StudyExample, StyleModel
 from .examples import Request, model_ends, model_predictor, save_example
 
-MODES = ("vary", "continue")
+MODES = ("vary", "continue", "answer")
 MIN_NOTES, MAX_COUNT = 3, 8
 
 
@@ -68,7 +73,8 @@ def _check(model: StyleModel, user, recording: Recording) -> None:
 
 
 def variation_start(*, model: StyleModel, user, recording: Recording, start: float, end: float, mode: str = "vary",
-                    count: int = 2, length_notes: int = 12, seed: int = 0):
+                    count: int = 2, length_notes: int = 12, seed: int = 0, end_degree: int | None = None,
+                    silent: bool = False):
     """Queue the variations (the passage is read now, so a bad choice is refused before any work)."""
     _check(model, user, recording)
     if mode not in MODES:
@@ -76,8 +82,14 @@ def variation_start(*, model: StyleModel, user, recording: Recording, start: flo
     if not 1 <= count <= MAX_COUNT:
         raise ServiceError(gettext("ask for 1 to %(n)s variations") % {"n": MAX_COUNT}, field="count")
     passage_of(model, recording, start, end)
+    degrees = len(model.pitch_set)
+    if end_degree is not None and not 0 <= end_degree < degrees:
+        raise ServiceError(gettext("the pitch set has degrees 0 to %(last)s") % {"last": degrees - 1}, field="end_degree")
+    if mode == "answer" and not recording.files.filter(role="access").exists():
+        raise ServiceError(gettext("the recording has no access copy to play the call from yet"), field="recording")
     params = {**Request(count=count, length_notes=length_notes, seed=seed).as_dict(), "mode": mode,
-              "recording": str(recording.pk), "start": start, "end": end}
+              "recording": str(recording.pk), "start": start, "end": end, "answer_end_degree": end_degree,
+              "silent": bool(silent)}
     with transaction.atomic():
         return job_create(kind="generation.variation", target=model, params=params, user=user)
 
@@ -102,15 +114,41 @@ def variations_generate(*, model: StyleModel, job, report=lambda p, m="": None) 
             made.append(str(existing.pk))
             continue
         report(index / request.count, f"variation {index + 1} of {request.count}")
+        mode = job.params["mode"]
+        ending = job.params.get("answer_end_degree")
         try:
-            notes = variation(job.params["mode"], passage.notes, predictor, vocab, pitch_set.size,
+            notes = variation("continue" if mode == "answer" else mode, passage.notes, predictor, vocab, pitch_set.size,
                               length_notes=request.length_notes, seed=request.seed + index,
-                              temperature=request.temperature, end_degree=model_ends(model).get("end_degree"))
+                              temperature=request.temperature,
+                              end_degree=ending if ending is not None else model_ends(model).get("end_degree"))
         except Unsatisfiable as exc:
             raise ServiceError(str(exc)) from None
-        what = "Variation on" if job.params["mode"] == "vary" else "Continuation of"
+        what = {"vary": "Variation on", "continue": "Continuation of", "answer": "Call and response on"}[mode]
         title = f"{what} “{recording.title}”, {passage.start:.1f}–{passage.end:.1f} s ({index + 1})"
+        sound = _call_and_response(recording, passage, job) if mode == "answer" else None
         made.append(str(save_example(model, job, index, request, notes, pitch_set, tempo, title=title,
-                                     constraints={**request.as_dict(), "mode": job.params["mode"]},
-                                     passage=passage.as_dict(), labels=labels).pk))
+                                     constraints={**request.as_dict(), "mode": mode, "answer_end_degree": ending,
+                                                  "silent": job.params.get("silent", False)},
+                                     passage=passage.as_dict(), labels=labels, sound=sound).pk))
     return {"examples": made, "model": str(model.pk), "passage": passage.as_dict()}
+
+
+def _call_and_response(recording: Recording, passage: Passage, job):
+    """The item's audio: the passage from the recording's access copy, for one who may still hear it
+    (asked again now, in the worker), then the answer (or its silence)."""
+    if not recordings_audible(user=job.created_by).filter(pk=recording.pk).exists():
+        raise ServiceError(gettext("you may vary only passages of recordings you may hear"))
+    access = recording.files.filter(role="access").first()
+    if access is None:
+        raise ServiceError(gettext("the recording has no access copy to play the call from yet"))
+    with local_copy(access.storage_name) as path:
+        call = segment_mono(path, passage.start, passage.end)
+    called = len(passage.notes)
+
+    def sound(events, timbre):
+        answer = events[called:]
+        offset = answer[0].start if answer else 0.0
+        moved = [replace(e, start=e.start - offset) for e in answer]
+        return render.call_and_response(call, moved, silent=bool(job.params.get("silent")), timbre=timbre)
+
+    return sound

@@ -174,7 +174,9 @@ def vary_page(request):
         try:
             variation_start(model=model, user=request.user, recording=recording, start=start, end=end,
                             mode=data.get("mode", "vary"), count=_whole(data.get("count"), 2),
-                            length_notes=_whole(data.get("length_notes"), 12), seed=_whole(data.get("seed"), 1))
+                            length_notes=_whole(data.get("length_notes"), 12), seed=_whole(data.get("seed"), 1),
+                            end_degree=_whole(data.get("end_degree"), None) if data.get("end_degree") else None,
+                            silent=data.get("silent") == "1")
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:

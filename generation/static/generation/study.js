@@ -58,7 +58,9 @@
         li.appendChild(el("h3", {}, interpolate(gettext("Example %(n)s · seed %(seed)s · %(notes)s notes"), { n: ex.number, seed: ex.seed, notes: ex.notes.length }, true)));
         var passage = ex.provenance.source_passage;
         if (passage) {
-          var words = ex.constraints.mode === "continue" ? gettext("Continues “%(title)s”, %(start)s–%(end)s s") : gettext("A variation on “%(title)s”, %(start)s–%(end)s s");
+          var words = ex.constraints.mode === "continue" ? gettext("Continues “%(title)s”, %(start)s–%(end)s s")
+            : ex.constraints.mode === "answer" ? gettext("Answers “%(title)s”, %(start)s–%(end)s s: the real passage, then the answer")
+            : gettext("A variation on “%(title)s”, %(start)s–%(end)s s");
           li.appendChild(el("p", { "class": "source-passage" }, interpolate(words, { title: passage.title, start: passage.start.toFixed(1), end: passage.end.toFixed(1) }, true)));
         }
         if (ex.withdrawn) {
