@@ -137,6 +137,8 @@ def test_a_harvest_crosses_pages_resumes_where_it_stopped_and_follows_the_source
     assert result["pages"] == 0 and result["new"] == 0
     bounded.refresh_from_db()
     assert bounded.last_started and bounded.last_completed and bounded.position == {}
+    again, _progress = _harvest(bounded)  # after a run, the window is read whole again, never from > until
+    assert again["pages"] == 0 and again["since"] == "2000-01-01"
 
 
 def test_iiif_manifests_and_collections_become_candidates_and_bring_their_audio(source, home):

@@ -141,12 +141,13 @@ def harvest_run(*, source: HarvestSource, report, client: PoliteClient | None = 
     position = source.position or {}
     if not position.get("started"):
         since = source.last_completed.date() if source.last_completed else source.harvest_from
+        if source.harvest_until and since and since > source.harvest_until:  # a bounded window is read whole again
+            since = source.harvest_from
         now = timezone.now()
         position = {"started": now.isoformat(), "since": since.isoformat() if since else "",
                     "new": 0, "updated": 0, "deleted": 0, "unchanged": 0, "seen": 0, "pages": 0, "skipped": []}
         _save_position(source, position)
         HarvestSource.objects.filter(pk=source.pk).update(last_started=now)
-    position["requests_before"] = client.requests_sent
     if source.kind == HarvestSource.Kind.OAI_PMH:
         _harvest_oai(source, position, client, report)
     else:
@@ -154,12 +155,11 @@ def harvest_run(*, source: HarvestSource, report, client: PoliteClient | None = 
     with transaction.atomic():
         HarvestSource.objects.filter(pk=source.pk).update(
             position={}, last_completed=datetime.fromisoformat(position["started"]))
-    position.pop("requests_before", None)
     return {**position, "requests": client.requests_sent}
 
 
 def _save_position(source: HarvestSource, position: dict) -> None:
-    source.position = {k: v for k, v in position.items() if k != "requests_before"}
+    source.position = dict(position)
     HarvestSource.objects.filter(pk=source.pk).update(position=source.position)
 
 
