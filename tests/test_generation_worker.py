@@ -112,7 +112,7 @@ def test_a_worker_killed_mid_generation_keeps_what_it_made_and_makes_the_rest_on
     examples = list(StudyExample.objects.filter(job=job).order_by("index"))
     assert [e.index for e in examples] == list(range(count))
     assert [str(e.pk) for e in examples] == job.result["examples"]
-    referred = {getattr(e, f"{kind}_file") for e in examples for kind in ("musicxml", "svg", "midi", "audio")}
+    referred = {getattr(e, f"{kind}_file") for e in examples for kind in ("musicxml", "svg", "midi", "audio", "ogg")}
     stored = set()
     for index in default_storage.listdir(f"examples/{job.pk}")[0]:
         stored |= {f"examples/{job.pk}/{index}/{name}" for name in default_storage.listdir(f"examples/{job.pk}/{index}")[1]}
