@@ -88,7 +88,8 @@ def hub_project_refresh(*, project: HubProject, client: PoliteClient | None = No
         if response.status_code != 200:
             raise HubAway(f"the Hub answered HTTP {response.status_code} for project {project.project_id}")
         try:
-            view = read_project(response.json())
+            data = response.json()
+            view = read_project(data)
         except ValueError as exc:  # not JSON, or NotAProject
             raise HubAway(str(exc) if isinstance(exc, NotAProject) else "the Hub's answer is not JSON") from None
     except HubAway as exc:
@@ -97,7 +98,7 @@ def hub_project_refresh(*, project: HubProject, client: PoliteClient | None = No
     images = {label.code: _kept_image(client, project, label) for label in view.labels if label.code}
     with transaction.atomic():
         HubProject.objects.filter(pk=project.pk).update(
-            title=view.title[:300], data=response.json(), api_version=view.version, fetched_at=timezone.now(), error="")
+            title=view.title[:300], data=data, api_version=view.version, fetched_at=timezone.now(), error="")
         kept = set()
         for label in view.labels:
             if label.code is None:

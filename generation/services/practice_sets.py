@@ -20,10 +20,10 @@ from generation.ml.tokens import PitchSet
 from worker.services import job_create
 
 from ..models import PracticeSet, StudyExample, StyleModel
-from .examples import Request, constraints_for, model_predictor, save_example
+from .examples import FILE_NAMES, Request, constraints_for, model_predictor, save_example
 
 MIN_SET, MAX_SET = 2, 20
-KINDS = {"musicxml_file": "musicxml", "midi_file": "mid", "audio_file": "wav", "ogg_file": "ogg"}
+BUNDLED = ("musicxml", "midi", "audio", "ogg")  # each example's files in the zip (the SVGs go into scores.pdf)
 
 
 def practice_set_start(*, model: StyleModel, user, title: str, note: str, request: Request) -> PracticeSet:
@@ -94,9 +94,9 @@ def practice_set_bundle(practice_set: PracticeSet) -> bytes:
     examples = list(practice_set.examples.order_by("index"))
     files, scores = [], []
     for example in examples:
-        for field, extension in KINDS.items():
-            if getattr(example, field):
-                files.append((f"{example.index + 1:02d}-example.{extension}", _read(getattr(example, field))))
+        for kind in BUNDLED:
+            if getattr(example, f"{kind}_file"):
+                files.append((f"{example.index + 1:02d}-example.{FILE_NAMES[kind]}", _read(getattr(example, f"{kind}_file"))))
         scores.append((f"{example.index + 1}. {_grade_words(example)}", render.print_pages(_read(example.musicxml_file))))
     footer = f"{practice_set.title} — AI-generated study examples (Songkeeper)"
     files.append(("scores.pdf", scores_pdf(scores, title=practice_set.title, footer=footer)))
