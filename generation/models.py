@@ -45,6 +45,14 @@ class StyleModel(models.Model):
     def __str__(self):
         return f"{self.tradition} model {self.pk} [{self.status}]"
 
+    @property
+    def metre(self) -> str | None:
+        """The time signature its examples are engraved in, as its corpus shows it (4/4 for a model
+        trained before that was measured); None: free rhythm, engraved unmetered."""
+        if not self.pulse:
+            return None
+        return (self.metrics.get("metre") or {}).get("signature") or "4/4"
+
 
 class ModelSource(models.Model):
     """A recording a model learned from. The recording may later be erased; its id stays."""

@@ -22,6 +22,7 @@ class ScoreNote:
     midi: float | None  # None: a rest
     quarters: float
     fermata: bool = False
+    metre: str | None = None  # the time signature in force ("3/4"), where the score gives one
 
 
 def detect_format(data: bytes, name: str) -> str:
@@ -73,20 +74,23 @@ def _read_music21(data: bytes, fmt: str) -> list[ScoreNote]:
 
 def melody(score) -> list[ScoreNote]:
     """The top line of a music21 score's first part: exact pitches (fractional MIDI), lengths in
-    quarters, rests, fermatas; grace notes (no length) left out."""
-    from music21 import expressions
+    quarters, rests, fermatas, the time signature in force; grace notes (no length) left out."""
+    from music21 import expressions, meter
 
     part = score.parts[0] if getattr(score, "parts", None) else score
+    flat = part.flatten()
+    signatures = [(float(ts.offset), ts.ratioString) for ts in flat.getElementsByClass(meter.TimeSignature)]
     out = []
-    for element in part.flatten().notesAndRests:
+    for element in flat.notesAndRests:
         quarters = float(element.quarterLength)
         if quarters <= 0:
             continue
+        metre = next((ratio for offset, ratio in reversed(signatures) if offset <= float(element.offset) + 1e-9), None)
         if element.isRest:
-            out.append(ScoreNote(None, quarters))
+            out.append(ScoreNote(None, quarters, metre=metre))
             continue
         fermata = any(isinstance(e, expressions.Fermata) for e in element.expressions)
-        out.append(ScoreNote(float(element.pitches[-1].ps), quarters, fermata))
+        out.append(ScoreNote(float(element.pitches[-1].ps), quarters, fermata, metre))
     return out
 
 
@@ -101,6 +105,7 @@ def _read_midi(data: bytes) -> list[ScoreNote]:
     if not instruments:
         raise ScoreError("the MIDI file has no pitched notes")
     track = instruments[0]
+    metre = next((f"{ts.numerator}/{ts.denominator}" for ts in pm.time_signature_changes), None)
     bend_range = 2.0
     bends = sorted(track.pitch_bends, key=lambda b: b.time)
     notes = sorted(track.notes, key=lambda n: (n.start, -n.pitch))
@@ -115,8 +120,8 @@ def _read_midi(data: bytes) -> list[ScoreNote]:
                 bend = b.pitch
         gap = note.start - clock
         if gap > 0.05:
-            out.append(ScoreNote(None, pm.time_to_tick(gap) / pm.resolution))
+            out.append(ScoreNote(None, pm.time_to_tick(gap) / pm.resolution, metre=metre))
         start, end = pm.time_to_tick(note.start), pm.time_to_tick(note.end)
-        out.append(ScoreNote(note.pitch + bend / 8192 * bend_range, max(1, end - start) / pm.resolution))
+        out.append(ScoreNote(note.pitch + bend / 8192 * bend_range, max(1, end - start) / pm.resolution, metre=metre))
         clock = note.end
     return out

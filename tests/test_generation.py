@@ -3,6 +3,7 @@ manifest is frozen, examples come with their files and provenance, and withdrawi
 retires the models and withdraws their examples. Recordings are synthetic melodies on a
 hicaz-like scale, analysed by the real pipeline."""
 import io
+import re
 
 import numpy as np
 import pytest
@@ -191,7 +192,8 @@ def test_generate_refuses_bad_constraints_with_clear_400s(world):
     url = f"/api/style-models/{model.pk}/generate/"
     for body, field in [({"count": 0}, "count"), ({"length_notes": 1}, "length_notes"), ({"range": [700, 0]}, "range"),
                         ({"difficulty": "extreme"}, "difficulty"), ({"temperature": 0}, "temperature"),
-                        ({"start_degree": 40}, "start_degree"), ({"range": [0, 50]}, "range")]:
+                        ({"start_degree": 40}, "start_degree"), ({"range": [0, 50]}, "range"),
+                        ({"length_bars": 0}, "length_bars"), ({"length_bars": 65}, "length_bars")]:
         response = client.post(url, body, format="json")
         assert response.status_code == 400 and field in response.json()["fields"], (body, response.json())
     from worker.models import Job
@@ -255,6 +257,12 @@ def test_the_demo_ships_a_tradition_with_enough_consented_tunes_to_learn_it(sett
     model.refresh_from_db()
     bits = model.metrics["bits_per_note"]
     assert model.status == "ready" and model.metrics["pieces"] == 48
+    assert model.metre == "6/8" and model.metrics["metre"]["source"] == "scores"  # double jigs, as their scores say
+    job = generation_start(model=model, user=educator, request=Request(count=1, length_bars=4, seed=5))
+    example = StudyExample.objects.get(pk=examples_generate(model=model, job=job)["examples"][0])
+    assert sum(n["duration"] for n in example.notes) == pytest.approx(4 * 3.0)  # four whole bars of 6/8
+    assert re.search(rb"<beats>6</beats>\s*<beat-type>8</beat-type>", default_storage.open(example.musicxml_file).read())
+    assert client.get(f"/study/models/{model.pk}/").content.decode().count("6/8") >= 2  # said, and offered in bars
     assert bits["markov"] < bits["unigram"] - 1.0  # it learned the tunes, not just their pitch counts
     fidelity = model.metrics["fidelity"]  # what an educator hears, at the default settings
     assert fidelity["default"]["pitch"]["overlap"] >= 0.88 and fidelity["default"]["interval"]["overlap"] >= 0.88

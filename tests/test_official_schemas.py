@@ -3,6 +3,7 @@ oai_dc and OLAC record a harvest returns (all pages), each recording's Dublin Co
 manifest and collection, the MusicXML of a transcription and of study examples' rendering."""
 import json
 import math
+import re
 
 import pytest
 from django.test import Client
@@ -76,17 +77,22 @@ def test_a_broken_manifest_is_refused_by_the_validator():
                            "type": "Manifest"})
 
 
-@pytest.mark.parametrize("degrees, pulse", [(12, True), (53, True), (53, False)])
-def test_the_musicxml_of_study_examples_is_valid_musicxml_4(degrees, pulse):
-    """Rendered as a study example is: 12-TET and 53-comma pitches (alters in decimals), beats or
-    free rhythm in seconds, rests, long notes tied across bars."""
+@pytest.mark.parametrize("degrees, metre", [(12, "3/4"), (53, "9/8"), (53, None)])
+def test_the_musicxml_of_study_examples_is_valid_musicxml_4(degrees, metre):
+    """Rendered as a study example is: 12-TET and 53-comma pitches (alters in decimals), beats in
+    the corpus's metre (an aksak usul's 9/8 too) or free rhythm in seconds, rests, long notes tied
+    across bars."""
+    pulse = metre is not None
     pitch_set = PitchSet.equal(degrees)
     steps = [0, 4, 9, None, 13, 22, 31, 5, 0] if degrees == 53 else [0, 2, 4, None, 5, 7, 11, 2, 0]
     notes = [Note(s, d, phrase_end=i == len(steps) - 1) for i, (s, d) in enumerate(zip(steps, [1, 0.5, 0.5, 1, 3, 0.25, 1.75, 1, 6],
                                                                                           strict=True))]
     events = render.place(notes, pitch_set, tonic_hz=196.0, tempo_bpm=84, pulse=pulse)
-    xml = render.musicxml(events, title="Study 1", credit="after the Hicaz singers", tempo_bpm=84, metered=pulse)
+    xml = render.musicxml(events, title="Study 1", credit="after the Hicaz singers", tempo_bpm=84, metre=metre)
     assert_valid_xml("musicxml", xml)
     assert (b"<senza-misura" in xml) == (not pulse)  # free rhythm is written unmetered
+    if pulse:
+        beats, beat_type = metre.split("/")
+        assert re.search(rf"<beats>{beats}</beats>\s*<beat-type>{beat_type}</beat-type>".encode(), xml)
     alters = [float(a.text) for a in etree.fromstring(xml).iter("alter")]
     assert degrees == 12 or any(not math.isclose(a, round(a)) for a in alters)  # microtones are written, not rounded

@@ -6,18 +6,20 @@ from rest_framework import serializers
 
 from ..ml.sampling import DEFAULT_DIFFICULTY
 from ..models import PracticeSet, StudyExample, StyleModel
-from ..services.examples import DIFFICULTY, MAX_EXAMPLES, MAX_NOTES
+from ..services.examples import DIFFICULTY, MAX_BARS, MAX_EXAMPLES, MAX_NOTES
 
 
 class StyleModelSerializer(serializers.ModelSerializer):
     tradition = serializers.SerializerMethodField()
     job = serializers.SerializerMethodField()
     examples = serializers.SerializerMethodField()
+    metre = serializers.CharField(read_only=True, allow_null=True,
+                                  help_text="the time signature its corpus shows; null: free rhythm (unmetered)")
 
     class Meta:
         model = StyleModel
         fields = ["id", "tradition", "status", "job", "created", "trained_at", "chosen", "metrics", "pitch_set",
-                  "tonic_hz", "tempo_bpm", "pulse", "timbre", "labels", "credits", "manifest", "retired_at", "retired_reason",
+                  "tonic_hz", "tempo_bpm", "pulse", "metre", "timbre", "labels", "credits", "manifest", "retired_at", "retired_reason",
                   "error", "examples", "versions"]
 
     def get_tradition(self, obj) -> dict:
@@ -37,6 +39,9 @@ class StyleModelCreate(serializers.Serializer):
 class GenerateRequest(serializers.Serializer):
     count = serializers.IntegerField(min_value=1, max_value=MAX_EXAMPLES, default=1)
     length_notes = serializers.IntegerField(min_value=2, max_value=MAX_NOTES, default=16)
+    length_bars = serializers.IntegerField(min_value=1, max_value=MAX_BARS, required=False, allow_null=True, default=None,
+                                           help_text="a metered tradition's length in bars of its metre (replaces "
+                                                     "length_notes; the last note is held to the end of the bar)")
     tempo = serializers.FloatField(min_value=20, max_value=300, required=False, allow_null=True, default=None)
     range = serializers.ListField(child=serializers.FloatField(min_value=-4800, max_value=4800), min_length=2,
                                   max_length=2, required=False, allow_null=True, default=None,

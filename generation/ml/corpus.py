@@ -13,9 +13,11 @@ from pathlib import Path
 
 from music.scores import melody
 
+from .metre import estimate, piece_metre
 from .tokens import Note, Piece, PitchSet
 
 PHRASE_GAP_SECONDS = 0.5
+USUL_ROW = 51  # SymbTr's code for the row that names the usul, with its metre in Pay/Payda
 
 
 def music21_pieces(source, *, limit: int | None = None) -> list[Piece]:
@@ -55,7 +57,7 @@ def score_piece(score, *, name: str = "") -> Piece:
     if found is not None:
         k = found if isinstance(found, key.Key) else found.asKey("major")
         tonic = k.tonic.pitchClass
-    piece.meta = {"tonic_step": tonic, "degrees": 12}
+    piece.meta = {**piece.meta, "tonic_step": tonic, "degrees": 12}
     return piece
 
 
@@ -81,11 +83,14 @@ def symbtr_pieces(archive: Path, *, limit: int | None = None, makams: Iterable[s
 
 def _symbtr_piece(text: str, name: str, makam: str) -> Piece | None:
     notes: list[Note] = []
+    usul = {}
     for row in csv.DictReader(io.StringIO(text), delimiter="\t"):
         try:
             code, koma, num, den = int(row["Kod"]), int(row["Koma53"]), int(row["Pay"]), int(row["Payda"])
         except (KeyError, TypeError, ValueError):
             continue
+        if code == USUL_ROW and not usul and num > 0 and den > 0:  # the usul's name and its metre
+            usul = {"usul": (row.get("Soz1") or "").strip(), "metre": f"{num}/{den}"}
         if code != 9 or num <= 0 or den <= 0:
             continue
         duration = 4.0 * num / den
@@ -100,7 +105,8 @@ def _symbtr_piece(text: str, name: str, makam: str) -> Piece | None:
     if len(notes) < 8:
         return None
     notes[-1].phrase_end = True
-    return Piece(notes, name=name, source="symbtr", meta={"makam": makam, "tonic_step": notes[-1].step, "degrees": 53})
+    return Piece(notes, name=name, source="symbtr",
+                 meta={"makam": makam, "tonic_step": notes[-1].step, "degrees": 53, **usul})
 
 
 def transcribed_piece(notes: list[dict], pitch_set: PitchSet, *, name: str = "", beat_seconds: float | None = None) -> Piece:
@@ -117,7 +123,12 @@ def transcribed_piece(notes: list[dict], pitch_set: PitchSet, *, name: str = "",
         gap = ordered[i + 1]["onset"] - (n["onset"] + n["duration"]) if i + 1 < len(ordered) else math.inf
         out.append(Note(step, duration, deviation=round(deviation, 1), phrase_end=gap >= PHRASE_GAP_SECONDS))
     fold_octave_errors(out, pitch_set.size)
-    return Piece(out, name=name, source="analysis", meta={"tonic_step": 0, "degrees": pitch_set.size})
+    meta = {"tonic_step": 0, "degrees": pitch_set.size}
+    metre = estimate([(n["onset"] / beat_seconds, n["duration"] / beat_seconds) for n in ordered
+                      if n.get("cents") is not None]) if beat_seconds else None
+    if metre:
+        meta.update(metre=metre, metre_estimated=True)
+    return Piece(out, name=name, source="analysis", meta=meta)
 
 
 def scored_piece(notes, pitch_set: PitchSet, *, tonic_midi: float, name: str = "",
@@ -138,7 +149,11 @@ def scored_piece(notes, pitch_set: PitchSet, *, tonic_midi: float, name: str = "
         out.pop()
     if out:
         out[-1].phrase_end = True
-    return Piece(out, name=name, source="score", meta={"tonic_step": 0, "degrees": pitch_set.size})
+    meta = {"tonic_step": 0, "degrees": pitch_set.size}
+    metre = None if seconds_per_quarter else piece_metre([(n.metre, n.quarters) for n in notes])
+    if metre:
+        meta["metre"] = metre
+    return Piece(out, name=name, source="score", meta=meta)
 
 
 def fold_octave_errors(notes: list[Note], degrees: int, *, reach: int = 3) -> int:

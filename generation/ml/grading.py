@@ -8,20 +8,28 @@ from .sampling import Constraints, Unsatisfiable, sample
 from .tokens import Note
 
 SHORTEST = 8  # notes in the first example
+FIRST_BARS = 2  # bars in the first example, where the set is asked for in bars
 ORDER = ("easy", "medium", "tradition")
 
 
-def graded(base: Constraints, *, count: int, levels: dict, degrees: int, tonic_step: int = 0) -> list[Constraints]:
+def graded(base: Constraints, *, count: int, levels: dict, degrees: int, tonic_step: int = 0,
+           bar_beats: float | None = None) -> list[Constraints]:
     """``base`` holds what the educator asked for (length, range, ends, seed); the set's examples
     grow towards it. ``degrees``: how many degrees the pitch set has in an octave; ``tonic_step``:
-    the tonic's step (0 in the archive's models, whose steps count from it)."""
+    the tonic's step (0 in the archive's models, whose steps count from it); ``bar_beats``: a bar's
+    length, where the length was asked in bars (each example then fills whole bars)."""
     steps = []
     for index in range(count):
         share = index / (count - 1) if count > 1 else 1.0
         level = levels.get(ORDER[min(len(ORDER) - 1, int(share * len(ORDER)))]) or {}
         length = round(min(SHORTEST, base.length_notes) + share * max(0, base.length_notes - SHORTEST))
+        beats = None
+        if base.length_beats is not None and bar_beats:
+            asked = max(1, round(base.length_beats / bar_beats))
+            beats = bar_beats * round(min(FIRST_BARS, asked) + share * max(0, asked - FIRST_BARS))
+            length = max(2, round(base.length_notes * beats / base.length_beats))
         low, high = _range(base, share, degrees, tonic_step)
-        steps.append(replace(base, length_notes=length, low_step=low, high_step=high,
+        steps.append(replace(base, length_notes=length, length_beats=beats, low_step=low, high_step=high,
                              max_leap=_tighter(base.max_leap, level.get("max_leap")),
                              min_duration=_looser(base.min_duration, level.get("min_duration")),
                              seed=base.seed + index))

@@ -60,9 +60,10 @@ def _quantised(quarters: float) -> float:
     return max(1, round(quarters * 12)) / 12
 
 
-def musicxml(events: list[Event], *, title: str, credit: str, tempo_bpm: float, metered: bool = True,
+def musicxml(events: list[Event], *, title: str, credit: str, tempo_bpm: float, metre: str | None = "4/4",
              names: list[str] | None = None) -> bytes:
-    """A metered tradition's example in 4/4 at its tempo; a free-rhythm one unmetered
+    """A metered tradition's example in its ``metre`` (the time signature its corpus shows,
+    generation/ml/metre.py) at its tempo; a free-rhythm one (``metre`` None) unmetered
     (``_unmetered``). Either way the exact pitches are written back afterwards, and ``names`` (the
     tradition's own name for each pitched note's degree) under the staff."""
     from music21 import metadata, meter, stream, tempo
@@ -71,13 +72,13 @@ def musicxml(events: list[Event], *, title: str, credit: str, tempo_bpm: float, 
     score.metadata = metadata.Metadata(title=title)
     score.metadata.composer = AI_MARK
     score.metadata.copyright = credit
-    if not metered:
+    if metre is None:
         score.append(_unmetered(events))
         return _write_alters(_music21_xml(score, make_notation=False), [e.midi for e in events if e.midi is not None],
                              unnumbered=True, names=names)
     part = stream.Part()
     part.append(tempo.MetronomeMark(number=round(tempo_bpm)))
-    part.append(meter.TimeSignature("4/4"))
+    part.append(meter.TimeSignature(metre))
     for e in events:
         part.append(_written(e, _quantised(e.quarters)))
     score.append(part)
@@ -269,12 +270,12 @@ def ogg(audio: np.ndarray, *, sample_rate: int = 44100, title: str, credit: str,
     return buffer.getvalue()
 
 
-def example_files(events: list[Event], *, title: str, credit: str, tempo_bpm: float, metered: bool = True,
+def example_files(events: list[Event], *, title: str, credit: str, tempo_bpm: float, metre: str | None = "4/4",
                   names: list[str] | None = None, timbre: tuple[float, ...] = DEFAULT_TIMBRE,
                   audio: np.ndarray | None = None) -> dict[str, bytes]:
     """Every file of one example: MusicXML, its SVG, MIDI, and the audio as WAV and Ogg Vorbis
     (``audio``: given, for an item whose sound is not all synthesised, such as a call and response)."""
-    xml = musicxml(events, title=title, credit=credit, tempo_bpm=tempo_bpm, metered=metered, names=names)
+    xml = musicxml(events, title=title, credit=credit, tempo_bpm=tempo_bpm, metre=metre, names=names)
     audio = synthesise(events, timbre=timbre) if audio is None else audio
     return {"musicxml": xml, "svg": svg(xml).encode(), "midi": midi(events, tempo_bpm=tempo_bpm),
             "audio": wav(audio, title=title, credit=credit), "ogg": ogg(audio, title=title, credit=credit)}

@@ -86,6 +86,7 @@ class Constraints:
     max_leap: int | None = None         # steps between consecutive notes
     min_duration: float | None = None   # beats (or seconds, free rhythm): note density
     max_duration: float | None = None
+    length_beats: float | None = None   # the notes fill exactly this many beats (whole bars), the last held to the end
     rests: bool = True
     temperature: float = 1.0
     seed: int = 0
@@ -121,17 +122,24 @@ def sample(model: Predictor, vocab: Vocabulary, degrees: int, constraints: Const
         duration_ok &= durations <= c.max_duration + 1e-9
     if not duration_ok.any():
         raise Unsatisfiable("no note length lies between the shortest and longest allowed")
+    shortest = float(durations[duration_ok].min())
+    count = c.length_notes
+    if c.length_beats is not None:  # in bars, length_notes is a target: no more than fit at the shortest note
+        count = min(count, int(c.length_beats / shortest + 1e-9))
+        if count < 1:
+            raise Unsatisfiable("not one note allowed fits in so few bars")
 
     reach = np.min(np.abs(steps[:, None] - end_steps[None, :]), axis=1)  # steps from each step to an end note
     rng = np.random.default_rng(c.seed)
     state = model.start(tonic_step)
     notes: list[Note] = []
     last_step: int | None = None
+    elapsed = 0.0
     for heard in prefix:
         model.advance(state, vocab.encode(heard.step), duration_symbol(heard))
         last_step = heard.step if heard.step is not None else last_step
-    for i in range(c.length_notes):
-        remaining = c.length_notes - 1 - i
+    for i in range(count):
+        remaining = count - 1 - i
         allowed = end_ok.copy() if remaining == 0 else (start_ok.copy() if i == 0 else in_range.copy())
         if c.max_leap is not None and last_step is not None:
             allowed &= np.abs(steps - last_step) <= c.max_leap
@@ -146,10 +154,16 @@ def sample(model: Predictor, vocab: Vocabulary, degrees: int, constraints: Const
             raise Unsatisfiable("the leap, range and end constraints cannot all be met")
         pitch = _draw(model.predict_pitch(state), mask, c.temperature, rng)
         d_mask = duration_ok & (flags == (remaining == 0)) if remaining == 0 else duration_ok.copy()
+        if c.length_beats is not None:  # leave room for the notes still to come
+            fits = d_mask & (durations <= c.length_beats - elapsed - remaining * shortest + 1e-9)
+            d_mask = fits if fits.any() else d_mask & (durations <= shortest + 1e-9)
         duration = _draw(model.predict_duration(state), d_mask, c.temperature, rng)
         model.advance(state, pitch, duration)
         step = vocab.decode(pitch)
         length, phrase_end = symbol_duration(duration)
+        if c.length_beats is not None and remaining == 0:
+            length = max(length, c.length_beats - elapsed)  # the last note is held to the end of its bar
+        elapsed += length
         notes.append(Note(step, length, phrase_end=phrase_end))
         if step is not None:
             last_step = step

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from archive.services.errors import Conflict, ServiceError
 from generation.ml import render
 from generation.ml.markov import MarkovModel
+from generation.ml.metre import bar_quarters
 from generation.ml.sampling import (
     DEFAULT_DIFFICULTY,
     DEFAULT_TEMPERATURE,
@@ -32,6 +33,7 @@ from .training import VERSION
 MAX_EXAMPLES = 20
 AS_TRADITION = "tradition"  # a start or end degree not asked for: where the tradition's pieces begin and end
 MAX_NOTES = 256
+MAX_BARS = 64
 FILE_NAMES = {"musicxml": "musicxml", "svg": "svg", "midi": "mid", "audio": "wav", "ogg": "ogg"}
 
 
@@ -41,6 +43,7 @@ class Request:
 
     count: int = 1
     length_notes: int = 16
+    length_bars: int | None = None  # a metered tradition's examples may be asked for in bars instead
     tempo: float | None = None
     range_cents: tuple[float, float] | None = None
     difficulty: str = DEFAULT_DIFFICULTY
@@ -52,13 +55,14 @@ class Request:
     @classmethod
     def from_params(cls, params: dict) -> "Request":
         """The inverse of ``as_dict``: a job's params, or the API's validated body (same names)."""
-        return cls(count=params["count"], length_notes=params["length_notes"], tempo=params.get("tempo"),
+        return cls(count=params["count"], length_notes=params["length_notes"], length_bars=params.get("length_bars"),
+                   tempo=params.get("tempo"),
                    range_cents=tuple(params["range"]) if params.get("range") else None,
                    difficulty=params["difficulty"], start_degree=params.get("start_degree", AS_TRADITION),
                    end_degree=params.get("end_degree", AS_TRADITION), seed=params["seed"], temperature=params["temperature"])
 
     def as_dict(self) -> dict:
-        return {"count": self.count, "length_notes": self.length_notes, "tempo": self.tempo,
+        return {"count": self.count, "length_notes": self.length_notes, "length_bars": self.length_bars, "tempo": self.tempo,
                 "range": list(self.range_cents) if self.range_cents else None, "difficulty": self.difficulty,
                 "start_degree": self.start_degree, "end_degree": self.end_degree, "seed": self.seed,
                 "temperature": self.temperature}
@@ -88,8 +92,17 @@ def constraints_for(model: StyleModel, request: Request, *, index: int) -> Const
             raise ServiceError(gettext("the range must span at least 100 cents"), field="range")
         low = _step_at_or_above(pitch_set, lo_cents)
         high = _step_at_or_below(pitch_set, hi_cents)
-    level = (model.metrics.get("difficulty") or DIFFICULTY).get(request.difficulty, DIFFICULTY[request.difficulty])
-    return Constraints(length_notes=request.length_notes, low_step=low, high_step=high,
+    levels = model.metrics.get("difficulty") or DIFFICULTY
+    level = levels.get(request.difficulty, DIFFICULTY[request.difficulty])
+    length_notes, length_beats = request.length_notes, None
+    if request.length_bars:
+        if not model.pulse:
+            raise ServiceError(gettext("this tradition's music has no bars (free rhythm): give the length in notes"),
+                               field="length_bars")
+        length_beats = request.length_bars * bar_quarters(model.metre)
+        typical = max(level["min_duration"] or 0.0, (levels.get("easy") or {}).get("min_duration") or 1.0)
+        length_notes = max(2, min(MAX_NOTES, round(length_beats / typical)))
+    return Constraints(length_notes=length_notes, length_beats=length_beats, low_step=low, high_step=high,
                        start_degree=start, end_degree=end, max_leap=level["max_leap"],
                        min_duration=level["min_duration"] if model.pulse else None,
                        temperature=request.temperature, seed=request.seed + index)
@@ -185,7 +198,7 @@ def save_example(model, job, index, request, notes, pitch_set, tempo, *, title: 
     names = [notation.name(pitch_set.cents_of(n.step, n.deviation)) for n in notes if n.step is not None] \
         if notation else None
     timbre = tuple(model.timbre or render.DEFAULT_TIMBRE)
-    made = render.example_files(events, title=title, credit=credit, tempo_bpm=tempo, metered=model.pulse,
+    made = render.example_files(events, title=title, credit=credit, tempo_bpm=tempo, metre=model.metre,
                                 names=names, timbre=timbre, audio=sound(events, timbre) if sound else None)
     files = {kind: (data, f"example.{FILE_NAMES[kind]}") for kind, data in made.items()}
     prefix = f"examples/{job.pk}/{index}"

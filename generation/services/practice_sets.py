@@ -14,6 +14,7 @@ from archive.services.errors import Conflict, ServiceError
 from generation.ml import render
 from generation.ml.bundle import zip_bundle
 from generation.ml.grading import graded, sample_graded
+from generation.ml.metre import bar_quarters
 from generation.ml.sampling import DIFFICULTY, Unsatisfiable
 from generation.ml.scores_pdf import scores_pdf
 from generation.ml.tokens import PitchSet
@@ -47,7 +48,8 @@ def practice_set_start(*, model: StyleModel, user, title: str, note: str, reques
 def _graded(model: StyleModel, request: Request):
     base = constraints_for(model, request, index=0)
     levels = model.metrics.get("difficulty") or DIFFICULTY
-    return base, graded(base, count=request.count, levels=levels, degrees=PitchSet(tuple(model.pitch_set)).size)
+    return base, graded(base, count=request.count, levels=levels, degrees=PitchSet(tuple(model.pitch_set)).size,
+                        bar_beats=bar_quarters(model.metre) if model.metre else None)
 
 
 def practice_set_generate(*, practice_set: PracticeSet, report=lambda p, m="": None) -> dict:

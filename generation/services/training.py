@@ -21,6 +21,7 @@ from archive.services.fixity import sha256_stored
 from generation.ml import progress
 from generation.ml.corpus import scored_piece, transcribed_piece
 from generation.ml.fidelity import judge, model_fidelity
+from generation.ml.metre import corpus_metre
 from generation.ml.pitch_sets import corpus_shifts, shifted, tradition_pitch_set
 from generation.ml.sampling import DEFAULT_DIFFICULTY, difficulty_levels, tradition_ends
 from generation.ml.timbre import harmonic_amplitudes_read, mean_timbre
@@ -171,7 +172,8 @@ def style_model_train(*, model: StyleModel, report=lambda p, m="": None) -> dict
                               train=result.train, test=result.test, tonic_hz=tonic_hz, levels=levels, ends=ends)
     updated = StyleModel.objects.filter(pk=model.pk, status__in=[StyleModel.Status.QUEUED, StyleModel.Status.TRAINING]).update(
         status=StyleModel.Status.READY, chosen=result.chosen,
-        metrics={**result.metrics, "fidelity": fidelity, "difficulty": levels, "ends": ends, "tonics_turned": turned},
+        metrics={**result.metrics, "fidelity": fidelity, "difficulty": levels, "ends": ends, "tonics_turned": turned,
+                 "metre": corpus_metre(pieces) if pulse else None},
         pitch_set=list(pitch_set.cents), tonic_hz=tonic_hz, tempo_bpm=statistics.median(tempos) if tempos else None,
         pulse=pulse, timbre=timbre, corpus_file=corpus_file, checkpoint_file=checkpoint_file, trained_at=timezone.now(),
         versions={"model": VERSION, "torch": torch.__version__},

@@ -104,10 +104,11 @@ def study_model(request, pk):
         "degrees": list(enumerate(model.pitch_set)),
         "ends": model_ends(model),
         "chosen_by_fidelity": model.metrics.get("chosen_by") == "examples' fidelity",
+        "metre_source": (model.metrics.get("metre") or {}).get("source"),
     })
 
 
-def _whole(value, default: int) -> int:
+def _whole(value, default: int | None) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -122,10 +123,12 @@ def practice_set_new(request, pk):
     if model is None:
         raise Http404
     asked = Request(count=_whole(request.POST.get("count"), 8), length_notes=_whole(request.POST.get("length_notes"), 24),
-                    seed=_whole(request.POST.get("seed"), 1))
+                    length_bars=_whole(request.POST.get("length_bars"), None), seed=_whole(request.POST.get("seed"), 1))
     try:
         if not 8 <= asked.length_notes <= 256:
             raise ServiceError(_("the longest example has 8 to 256 notes"), field="length_notes")
+        if asked.length_bars is not None and not 1 <= asked.length_bars <= 64:
+            raise ServiceError(_("the longest example has 1 to 64 bars"), field="length_bars")
         practice_set = practice_set_start(model=model, user=request.user, title=request.POST.get("title", ""),
                                           note=request.POST.get("note", ""), request=asked)
     except ServiceError as exc:

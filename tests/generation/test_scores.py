@@ -24,7 +24,7 @@ def _free_example():
 
 def test_free_rhythm_is_engraved_unmetered_with_simple_values_and_phrase_ticks():
     events = _free_example()
-    xml = render.musicxml(events, title="free", credit="c", tempo_bpm=60, metered=False)
+    xml = render.musicxml(events, title="free", credit="c", tempo_bpm=60, metre=None)
     root = etree.fromstring(xml)
     assert root.find(".//time/senza-misura") is not None and root.find(".//time/beats") is None
     assert root.find(".//metronome") is None and root.find(".//clef/sign") is not None
@@ -57,7 +57,7 @@ def test_a_graded_set_grows_from_narrow_and_short_to_what_was_asked():
 
 
 def test_the_scores_pdf_holds_every_score_page():
-    xml = render.musicxml(_free_example(), title="free", credit="c", tempo_bpm=60, metered=False)
+    xml = render.musicxml(_free_example(), title="free", credit="c", tempo_bpm=60, metre=None)
     pdf = scores_pdf([("1. first", render.print_pages(xml)), ("2. second", render.print_pages(xml))],
                      title="Set", footer="Set")
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(

@@ -97,7 +97,7 @@
     var f = form.elements;
     var number = function (name) { return !f[name] || f[name].value === "" ? null : Number(f[name].value); };
     var body = {
-      count: number("count"), length_notes: number("length_notes"), tempo: number("tempo"),
+      count: number("count"), length_notes: number("length_notes"), length_bars: number("length_bars"), tempo: number("tempo"),
       difficulty: f.difficulty.value, start_degree: number("start_degree"), end_degree: number("end_degree"),
       seed: number("seed"), temperature: number("temperature"),
       range: (f.range_low.value !== "" && f.range_high.value !== "") ? [number("range_low"), number("range_high")] : null
