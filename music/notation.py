@@ -1,5 +1,7 @@
-"""A tradition's own names for its degrees, written under the staff: sargam syllables, jianpu
-numbers, or names the community gives (its shruti names, its makam's perdes). A pitch is named by
+"""A tradition's own notation beside the staff: names for its degrees written under it (sargam
+syllables, jianpu numbers, or names the community gives: its shruti names, its makam's perdes),
+or, for Turkish makam, the staff's own signs changed to the Arel-Ezgi-Uzdilek accidentals (music/
+pitch.py spells them), with perde names under it where the community gives them. A pitch is named by
 the degree nearest it within the octave, with a dot above for each octave up and below for each
 octave down, as both sargam and jianpu mark octaves."""
 from dataclasses import dataclass
@@ -13,16 +15,24 @@ SARGAM = ((0, "Sa"), (100, "re"), (200, "Re"), (300, "ga"), (400, "Ga"), (500, "
 # Jianpu (numbered notation), movable do: 1 is the tonic
 JIANPU = ((0, "1"), (100, "♯1"), (200, "2"), (300, "♭3"), (400, "3"), (500, "4"), (600, "♯4"), (700, "5"),
           (800, "♭6"), (900, "6"), (1000, "♭7"), (1100, "7"))
-SYSTEMS = {"sargam": SARGAM, "jianpu": JIANPU}
+SYSTEMS = {"sargam": SARGAM, "jianpu": JIANPU, "aeu": ()}  # aeu: signs on the staff, names only if given
 MAX_NAME = 16
 
 
 @dataclass(frozen=True)
 class Notation:
-    system: str  # sargam, jianpu or names (the community's own)
+    system: str  # sargam, jianpu, aeu or names (the community's own)
     names: tuple[tuple[float, str], ...]  # (cents above the tonic within the octave, name)
 
-    def name(self, cents_from_tonic: float) -> str:
+    @property
+    def aeu(self) -> bool:
+        """The staff's accidentals are Turkish makam's Arel-Ezgi-Uzdilek signs."""
+        return self.system == "aeu"
+
+    def name(self, cents_from_tonic: float) -> str | None:
+        """The degree's name with its octave dots; None where the notation names no degrees."""
+        if not self.names:
+            return None
         octave, within = divmod(cents_from_tonic + 0.0, 1200.0)
         cents, name = min(self.names, key=lambda pair: min(abs(pair[0] - within), 1200 - abs(pair[0] - within)))
         if within - cents > 600:  # nearer the next octave's first degree
@@ -40,7 +50,7 @@ def notation_from(value: dict | None) -> Notation | None:
     names = dict(SYSTEMS.get(system, ()))
     for cents, name in value.get("names") or []:
         names[float(cents)] = name
-    return Notation(system, tuple(sorted(names.items()))) if names else None
+    return Notation(system, tuple(sorted(names.items()))) if names or system == "aeu" else None
 
 
 def check_notation(value) -> dict:

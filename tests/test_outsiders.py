@@ -127,3 +127,23 @@ def test_outsiders_never_reach_a_harvest_source_or_its_candidates(world, who):
     candidate.refresh_from_db()
     assert candidate.state == "proposed" and HarvestSource.objects.count() == 1 and source.job_id is None
     assert "A song kept far away" not in client.get("/api/candidates/").content.decode()
+
+
+@pytest.mark.parametrize("who", [None, "member", "outsider", "other"])
+def test_only_a_custodial_steward_changes_a_traditions_notation_from_its_page(world, who, client):
+    """The tradition page's notation form, posted by everyone but its stewards: signed out, sent to
+    sign in; anyone else told they may not; the notation stays as it was."""
+    tradition = world["hidden"].tradition
+    tradition.notation = {"system": "jianpu", "names": []}
+    tradition.save(update_fields=["notation"])
+    if who:
+        client.force_login(world[who])
+    response = client.post(f"/traditions/{tradition.slug}/notation/", {"system": "aeu", "names": ""}, follow=True)
+    page = response.content.decode()
+    tradition.refresh_from_db()
+    assert tradition.notation == {"system": "jianpu", "names": []}
+    if who is None:
+        assert response.redirect_chain[0][0].startswith("/login/?next=")
+    else:
+        assert "only stewards of a custodial community may change a tradition" in page
+        assert 'id="notation"' not in page  # nor is the form shown to them

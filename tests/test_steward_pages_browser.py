@@ -215,3 +215,33 @@ def test_a_member_tells_the_communitys_account_and_rewords_it_in_place(page, com
     page.goto(f"/recordings/{recording.pk}/")
     expect(page.locator(".reword")).to_have_count(0)  # only its author and the community's stewards reword it
     expect(page.locator(".add-narrative")).to_have_count(0)  # an outsider belongs to no community
+
+
+def test_a_steward_chooses_the_traditions_notation_on_its_page(page, community):
+    """Turkish makam signs with the community's own perde names; a line that is not "cents name"
+    is refused with a message and nothing changes; a member does not see the form."""
+    from archive.models import Tradition
+
+    tradition = Tradition.objects.get(name="Ferry songs")
+    sign_in(page, "ferry-steward")
+    page.goto(f"/traditions/{tradition.slug}/")
+    form = page.locator("#notation form")
+    form.locator("[name=system]").select_option("aeu")
+    form.locator("[name=names]").fill("0 Dügâh\n204 Segâh")
+    with page.expect_navigation():
+        form.locator("button").click()
+    expect(page.locator(".messages")).to_contain_text("The notation is saved")
+    tradition.refresh_from_db()
+    assert tradition.notation == {"system": "aeu", "names": [[0.0, "Dügâh"], [204.0, "Segâh"]]}
+    expect(page.locator("#notation [name=system]")).to_have_value("aeu")
+    expect(page.locator("#notation [name=names]")).to_have_value("0 Dügâh\n204 Segâh")
+    page.locator("#notation [name=names]").fill("Dügâh at the tonic")
+    with page.expect_navigation():
+        page.locator("#notation button").click()
+    expect(page.locator(".messages")).to_contain_text("line 1: write the cents above the tonic")
+    tradition.refresh_from_db()
+    assert tradition.notation["names"][0] == [0.0, "Dügâh"]
+    page.context.clear_cookies()
+    sign_in(page, "ferry-member")
+    page.goto(f"/traditions/{tradition.slug}/")
+    expect(page.locator("#notation")).to_have_count(0)

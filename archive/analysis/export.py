@@ -45,9 +45,10 @@ def notes_to_musicxml(notes: list[Note], *, title: str = "Transcription", divisi
             ET.SubElement(rest, "duration").text = str(gap)
         element = ET.SubElement(measure, "note")
         ET.SubElement(element, "duration").text = str(max(1, int(round(note.duration * divisions))))
-        write_pitch(element, midi_number(note.hz))
-        if notation is not None:
-            write_lyric(element, notation.name(note.cents))
+        write_pitch(element, midi_number(note.hz), aeu=notation is not None and notation.aeu)
+        name = notation.name(note.cents) if notation is not None else None
+        if name:
+            write_lyric(element, name)
         cursor = note.onset + max(1, int(round(note.duration * divisions))) / divisions
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")

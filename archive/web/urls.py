@@ -12,6 +12,7 @@ urlpatterns = [
     path("labels/", views.labels_page, name="labels"),
     path("labels/images/<int:pk>/", views.label_image, name="label-image"),
     path("traditions/<str:slug>/", views.tradition_detail, name="tradition"),
+    path("traditions/<str:slug>/notation/", views.tradition_notation, name="tradition-notation"),
     path("communities/<str:slug>/", views.community_detail, name="community"),
     path("collections/<uuid:pk>/", views.collection_detail, name="collection"),
     path("recordings/new/", recording_pages.recording_new, name="recording-new"),

@@ -32,6 +32,7 @@ from ..policy import (
     annotations_visible,
     is_member,
     is_steward,
+    may_change_tradition,
     may_correct_notes,
     may_edit_narrative,
     member_somewhere,
@@ -61,6 +62,7 @@ from ..services.errors import ServiceError
 from ..services.proposals import proposal_decide
 from ..services.recordings import recording_update
 from ..services.share_links import share_link_create, share_link_open, share_link_revoke
+from ..services.traditions import notation_lines, tradition_notation_set
 from ..warnings import recording_warnings
 
 HOME_RECENT = 12  # the newest recordings the home page lists
@@ -79,7 +81,33 @@ def tradition_detail(request, slug):
     return render(request, "archive/tradition.html", {
         "tradition": tradition,
         "recordings": recording_list_visible(user=request.user).filter(tradition=tradition).order_by("title"),
+        "may_change": may_change_tradition(user=request.user, tradition=tradition),
+        "notation_systems": NOTATION_SYSTEMS,
+        "notation_lines": "\n".join(f"{cents:g} {name}" for cents, name in tradition.notation.get("names") or []),
     })
+
+
+NOTATION_SYSTEMS = (("", gettext_lazy("The staff alone")), ("sargam", gettext_lazy("Sargam (Sa Re Ga …)")),
+                    ("jianpu", gettext_lazy("Jianpu (numbered notation)")),
+                    ("aeu", gettext_lazy("Turkish makam accidentals (Arel-Ezgi-Uzdilek)")),
+                    ("names", gettext_lazy("Our own names only")))
+
+
+@login_required
+@require_POST
+def tradition_notation(request, slug):
+    """The steward's choice of notation from the tradition page: a system and the community's names."""
+    tradition = get_object_or_404(Tradition, slug=slug)
+    system = request.POST.get("system", "")
+    try:
+        names = notation_lines(request.POST.get("names", ""))
+        tradition_notation_set(user=request.user, tradition=tradition,
+                               value={"system": system, "names": names} if system else {})
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The notation is saved: new examples and transcriptions are written in it."))
+    return redirect("tradition", slug=tradition.slug)
 
 
 def community_detail(request, slug):

@@ -61,11 +61,13 @@ def _quantised(quarters: float) -> float:
 
 
 def musicxml(events: list[Event], *, title: str, credit: str, tempo_bpm: float, metre: str | None = "4/4",
-             names: list[str] | None = None) -> bytes:
+             names: list[str | None] | None = None, aeu: bool = False, letters: list[str] | None = None) -> bytes:
     """A metered tradition's example in its ``metre`` (the time signature its corpus shows,
     generation/ml/metre.py) at its tempo; a free-rhythm one (``metre`` None) unmetered
     (``_unmetered``). Either way the exact pitches are written back afterwards, and ``names`` (the
-    tradition's own name for each pitched note's degree) under the staff."""
+    tradition's own name for each pitched note's degree) under the staff; ``aeu``: Arel-Ezgi-Uzdilek
+    signs for Turkish makam instead of the staff's accidentals, each pitched note on its ``letters``
+    (music.pitch.scale_letters) where given."""
     from music21 import metadata, meter, stream, tempo
 
     score = stream.Score()
@@ -75,14 +77,15 @@ def musicxml(events: list[Event], *, title: str, credit: str, tempo_bpm: float, 
     if metre is None:
         score.append(_unmetered(events))
         return _write_alters(_music21_xml(score, make_notation=False), [e.midi for e in events if e.midi is not None],
-                             unnumbered=True, names=names)
+                             unnumbered=True, names=names, aeu=aeu, letters=letters)
     part = stream.Part()
     part.append(tempo.MetronomeMark(number=round(tempo_bpm)))
     part.append(meter.TimeSignature(metre))
     for e in events:
         part.append(_written(e, _quantised(e.quarters)))
     score.append(part)
-    return _write_alters(_music21_xml(score), [e.midi for e in events if e.midi is not None], names=names)
+    return _write_alters(_music21_xml(score), [e.midi for e in events if e.midi is not None], names=names, aeu=aeu,
+                         letters=letters)
 
 
 def _written(event: Event, quarters: float):
@@ -138,7 +141,8 @@ def _music21_xml(score, *, make_notation: bool = True) -> bytes:
     return exporter.parse()
 
 
-def _write_alters(xml: bytes, pitches: list[float], *, unnumbered: bool = False, names: list[str] | None = None) -> bytes:
+def _write_alters(xml: bytes, pitches: list[float], *, unnumbered: bool = False, names: list[str | None] | None = None,
+                  aeu: bool = False, letters: list[str] | None = None) -> bytes:
     """Set each written note's pitch and accidental from the exact pitch; the tied
     continuations of a note (those with a tie stop) get the same. ``unnumbered``: the measures
     are implicit (no bar numbers where the music has no bars). ``names``: one per pitched note,
@@ -155,8 +159,8 @@ def _write_alters(xml: bytes, pitches: list[float], *, unnumbered: bool = False,
         continued = any(t.get("type") == "stop" for t in element.findall("tie"))
         if not continued:
             index += 1
-        write_pitch(element, pitches[index])
-        if names and not continued:
+        write_pitch(element, pitches[index], aeu=aeu, letter=letters[index] if letters else None)
+        if names and names[index] and not continued:
             write_lyric(element, names[index])
     identification = root.find("identification")
     if identification is not None:
@@ -271,11 +275,13 @@ def ogg(audio: np.ndarray, *, sample_rate: int = 44100, title: str, credit: str,
 
 
 def example_files(events: list[Event], *, title: str, credit: str, tempo_bpm: float, metre: str | None = "4/4",
-                  names: list[str] | None = None, timbre: tuple[float, ...] = DEFAULT_TIMBRE,
+                  names: list[str | None] | None = None, aeu: bool = False, letters: list[str] | None = None,
+                  timbre: tuple[float, ...] = DEFAULT_TIMBRE,
                   audio: np.ndarray | None = None) -> dict[str, bytes]:
     """Every file of one example: MusicXML, its SVG, MIDI, and the audio as WAV and Ogg Vorbis
     (``audio``: given, for an item whose sound is not all synthesised, such as a call and response)."""
-    xml = musicxml(events, title=title, credit=credit, tempo_bpm=tempo_bpm, metre=metre, names=names)
+    xml = musicxml(events, title=title, credit=credit, tempo_bpm=tempo_bpm, metre=metre, names=names, aeu=aeu,
+                         letters=letters)
     audio = synthesise(events, timbre=timbre) if audio is None else audio
     return {"musicxml": xml, "svg": svg(xml).encode(), "midi": midi(events, tempo_bpm=tempo_bpm),
             "audio": wav(audio, title=title, credit=credit), "ogg": ogg(audio, title=title, credit=credit)}

@@ -25,6 +25,7 @@ from generation.ml.sampling import (
 )
 from generation.ml.tokens import Note, Piece, PitchSet, Vocabulary, encode_piece
 from music.notation import notation_from
+from music.pitch import midi_number, scale_letters
 from worker.services import job_create
 
 from ..models import StudyExample, StyleModel
@@ -197,9 +198,13 @@ def save_example(model, job, index, request, notes, pitch_set, tempo, *, title: 
     notation = notation_from(model.tradition.notation)
     names = [notation.name(pitch_set.cents_of(n.step, n.deviation)) for n in notes if n.step is not None] \
         if notation else None
+    aeu = bool(notation and notation.aeu)
+    letters = scale_letters(midi_number(model.tonic_hz or 220.0), [n.step for n in notes if n.step is not None],
+                            pitch_set.size) if aeu else None
     timbre = tuple(model.timbre or render.DEFAULT_TIMBRE)
     made = render.example_files(events, title=title, credit=credit, tempo_bpm=tempo, metre=model.metre,
-                                names=names, timbre=timbre, audio=sound(events, timbre) if sound else None)
+                                names=names, aeu=aeu, letters=letters, timbre=timbre,
+                                audio=sound(events, timbre) if sound else None)
     files = {kind: (data, f"example.{FILE_NAMES[kind]}") for kind, data in made.items()}
     prefix = f"examples/{job.pk}/{index}"
     _remove_leftovers(prefix)

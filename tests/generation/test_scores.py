@@ -101,3 +101,43 @@ def test_a_transcription_is_named_in_the_traditions_notation_too():
     xml = notes_to_musicxml(heard, title="t", notation=notation_from({"system": "jianpu"}))
     assert_valid_xml("musicxml", xml)
     assert [t.text for t in etree.fromstring(xml).iter("text")] == ["1", "2", "5", "1\u0307"]
+
+
+def test_turkish_makam_is_written_with_arel_ezgi_uzdilek_signs_that_verovio_engraves():
+    """A hicaz-like line on A (dügâh): the commas above each natural choose the AEU sign (koma 1,
+    bakiye 4, küçük mücenneb 5, büyük mücenneb 8), the alter stays exact, and verovio draws the
+    SMuFL glyphs (U+E440–E447) in the SVG; the schema takes the MusicXML."""
+    from music.notation import notation_from
+    from music.pitch import COMMAS, scale_letters, spell_aeu
+
+    comma = 12.0 / COMMAS  # in semitones
+    a4 = 69.0
+    assert spell_aeu(a4) == ("A", 0.0, 4, None)
+    assert spell_aeu(a4 + 5 * comma)[0::3] == ("B", ("slash-flat", "accidentalBakiyeFlat"))  # B♭ bakiye: 4 under B
+    assert spell_aeu(a4 + 9 * comma - 1 * comma)[0::3] == ("B", ("other", "accidentalKomaFlat"))  # segâh
+    assert spell_aeu(72.0 + 5 * comma)[0::3] == ("D", ("slash-flat", "accidentalBakiyeFlat"))  # the smaller sign
+    assert spell_aeu(72.0 + 5 * comma, "C")[0::3] == ("C", ("sharp", "accidentalKucukMucennebSharp"))  # hicaz's C♯
+    step, alter, octave, sign = spell_aeu(60.0 + 18 * comma)  # E natural in AEU, 7.5 ¢ over 12-TET
+    assert (step, sign) == ("E", None) and math.isclose(alter, 18 * comma - 4, abs_tol=1e-3) and octave == 4
+    aeu = notation_from({"system": "aeu"})
+    assert aeu.aeu and aeu.name(0) is None  # signs on the staff; no names unless the community gives them
+    named = notation_from({"system": "aeu", "names": [[0, "Dügâh"]]})
+    assert named.name(1200) == "Dügâh\u0307"
+
+    hicaz_commas = [0, 5, 17, 22, 31, 35, 44, 53]  # dügâh, dik kürdî, nim hicaz, nevâ, hüseynî, acem, gerdaniye
+    notes = [Note(step=s, duration=1.0, phrase_end=i == 7) for i, s in enumerate(range(8))]
+    pitch_set = PitchSet(tuple(c * 1200 / COMMAS for c in hicaz_commas[:-1]))
+    events = render.place(notes, pitch_set, tonic_hz=440.0, tempo_bpm=60, pulse=True)
+    letters = scale_letters(a4, [n.step for n in notes], 7)
+    assert letters == list("ABCDEFGA")  # each degree keeps its letter: B♭ and C♯, never A♯ and D♭
+    xml = render.musicxml(events, title="aeu", credit="c", tempo_bpm=60, metre="4/4", aeu=True, letters=letters)
+    assert_valid_xml("musicxml", xml)
+    glyphs = [a.get("smufl") for a in etree.fromstring(xml).iter("accidental")]
+    assert glyphs and all(g and g.startswith("accidental") for g in glyphs)
+    steps = [n.findtext("pitch/step") for n in etree.fromstring(xml).iter("note") if n.find("pitch") is not None]
+    assert steps == list("ABCDEFGA")
+    assert {"accidentalBakiyeFlat", "accidentalBakiyeSharp"} <= set(glyphs)  # B♭ and C♯ four commas from B and C
+    alters = [float(a.text) for a in etree.fromstring(xml).iter("alter")]
+    assert any(not math.isclose(a * 100 % 100, 0, abs_tol=1) for a in alters)  # exact, not rounded to a sign
+    svg = "".join(render.svg_pages(xml))
+    assert any(f"#E44{k}" in svg for k in range(8)), "verovio drew no AEU glyph"

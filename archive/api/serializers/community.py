@@ -77,8 +77,8 @@ class TraditionSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created", "n_recordings"]
 
     def validate_notation(self, value):
-        """The tradition's own names for its degrees (music/notation.py): sargam, jianpu, or names its
-        communities give, as {"system", "names": [[cents, name], …]}."""
+        """The tradition's own notation (music/notation.py): sargam, jianpu, Turkish makam's AEU signs
+        ("aeu"), or names its communities give, as {"system", "names": [[cents, name], …]}."""
         try:
             return check_notation(value)
         except ValueError as exc:
