@@ -19,6 +19,7 @@ from bench.oral import oral_row  # noqa: E402
 from generation.ml.corpus import music21_pieces, split_by_piece, symbtr_pieces  # noqa: E402
 from generation.ml.fidelity import model_fidelity  # noqa: E402
 from generation.ml.markov import MarkovModel  # noqa: E402
+from generation.ml.metre import estimate, timed  # noqa: E402
 from generation.ml.metrics import compare, piece_divergence  # noqa: E402
 from generation.ml.sampling import Constraints, difficulty_levels, sample, tradition_ends  # noqa: E402
 from generation.ml.tokens import Note, Piece, PitchSet, Vocabulary, encode_piece  # noqa: E402
@@ -184,6 +185,29 @@ def corpus_row(name: str, pieces: list[Piece], degrees: int, measure: str, trans
                                                          fidelity["default"]["interval"]["overlap"]) >= 0.88}}
 
 
+METRE_CORPORA = ("essenFolksong/lux.abc", "essenFolksong/kinder0.abc", "essenFolksong/ballad10.abc")
+
+
+def metre_row() -> dict:
+    """The metre estimate for pieces heard from recordings, measured on songs whose notation gives
+    the truth (their time signatures taken away): duple or triple, and the exact signature; beside
+    the floor (always the commoner of duple and triple) and the ceiling (the notation, 1.0)."""
+    def family(signature):
+        return None if signature is None else "triple" if int(signature.split("/")[0]) % 3 == 0 else "duple"
+
+    truth, guess = [], []
+    for name in METRE_CORPORA:
+        for piece in music21_pieces(name):
+            if piece.meta.get("metre"):
+                truth.append(piece.meta["metre"])
+                guess.append(estimate(timed(piece.notes)))
+    families = [family(t) for t in truth]
+    return {"corpus": "Essen lux, kinder0, ballad10 (notated metre hidden)", "pieces": len(truth),
+            "duple_or_triple": round(float(np.mean([family(g) == f for g, f in zip(guess, families, strict=True)])), 3),
+            "exact_signature": round(float(np.mean([g == t for g, t in zip(guess, truth, strict=True)])), 3),
+            "floor": round(max(families.count("duple"), families.count("triple")) / len(families), 3), "ceiling": 1.0}
+
+
 def run() -> dict:
     _render_one(Piece([Note(60, 1.0), Note(62, 1.0), Note(64, 2.0, phrase_end=True)]), 12)  # imports, verovio's fonts: once
     steps = int(os.environ.get("BENCH_TRANSFORMER_STEPS", "400"))
@@ -202,7 +226,7 @@ def run() -> dict:
             rows.append(corpus_row(f"{name} (Turkish makam)", makam, 53,
                                    "Holdrian commas (53 to the octave) from the final", transformer))
     oral = oral_row("hicaz", count=int(os.environ.get("BENCH_SUNG_PIECES", "60"))) if SYMBTR.exists() else None
-    return {"corpora": rows, "oral": oral, "kinder_10_fold": kinder_cross_validation()}
+    return {"corpora": rows, "oral": oral, "kinder_10_fold": kinder_cross_validation(), "metre": metre_row()}
 
 
 def print_rows(result: dict) -> None:
@@ -224,6 +248,11 @@ def print_rows(result: dict) -> None:
         print(f"  {r['corpus']:<42} {p['seconds']:>6} s (examples {p['examples_seconds']} s, bundle {p['bundle_seconds']} s, "
               f"{p['bundle_mb']} MB); a variation on a real phrase with its files: "
               f"{r['variation_with_files_seconds']} s (target under 2 s)")
+    m = result.get("metre")
+    if m:
+        print(f"\nmetre of pieces heard from recordings, estimated ({m['corpus']}, {m['pieces']} songs): duple or triple "
+              f"right for {m['duple_or_triple']:.0%} (floor {m['floor']:.0%}, ceiling {m['ceiling']:.0%}); "
+              f"exact signature {m['exact_signature']:.0%}")
     print("\nstyle fidelity, overlap of histograms in cents with held-out real pieces (pitch / interval; "
           "target at the defaults: both >= 0.88, above the floor)")
     print(f"{'corpus':<42} {'ceiling':>13} {'defaults':>13} {'unconstrained':>14} {'12-TET floor':>13} verdict")

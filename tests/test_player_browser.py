@@ -160,3 +160,25 @@ def test_the_practice_player_loops_slows_down_and_drones_on_the_recordings_tonic
     practice.locator(".practice-drone").uncheck()
     assert page.evaluate("document.getElementById('practice').practice.drone") is None
     page.click("#play")
+
+
+def test_the_practice_player_counts_in_a_bar_at_the_recordings_tempo_then_plays(analysed_page):
+    """Where the analysis found a pulse (here set at 90 BPM), "Count in and play" clicks four beats
+    at the tempo, slowed with the recording, and the recording starts when the count ends."""
+    from archive.models import Analysis
+
+    page, recording = analysed_page
+    Analysis.objects.filter(recording=recording).update(tempo_bpm=90.0)
+    page.goto(f"/recordings/{recording.pk}/")
+    expect(page.locator("#listen")).to_have_class(re.compile("ready"), timeout=20000)
+    practice = page.locator("#practice")
+    practice.locator("select.practice-speed").select_option("0.5")
+    media = "window.songkeeperPlayer.getMediaElement()"
+    page.evaluate(f"{media}.muted = true")
+    assert page.evaluate(f"{media}.paused")
+    practice.locator(".practice-count-in").click()
+    count = page.evaluate("document.getElementById('practice').practice.countIn")
+    assert count["beats"] == 4 and count["beat"] == pytest.approx(60 / 90 / 0.5)
+    assert page.evaluate(f"{media}.paused")  # still counting: the recording waits for the bar to end
+    wait_until(page, f"!{media}.paused && {media}.currentTime > 0", timeout=10)
+    assert not page.evaluate("document.getElementById('practice').practice.countingIn")

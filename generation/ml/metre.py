@@ -99,3 +99,17 @@ def corpus_metre(pieces) -> dict:
     signature, beats = held.most_common(1)[0]
     source = "recordings" if estimated[signature] * 2 > beats else "scores"
     return {"signature": signature, "share": round(beats / sum(held.values()), 3), "source": source}
+
+
+MAX_COUNT_IN = 12  # clicks: a long usul (28/4) is counted in by its first beats
+
+
+def count_in(signature: str | None) -> tuple[int, float]:
+    """A bar's count-in for the practice player: how many beats to click and how many quarters each
+    lasts (6/8 and 9/8 in dotted quarters, 7/8 in eighths, 3/4 in quarters); four quarters where
+    there is no metre."""
+    if not signature or not signature_valid(signature):
+        return 4, 1.0
+    num, den = (int(x) for x in signature.split("/"))
+    beats, quarters = (num // 3, 12.0 / den) if den >= 8 and num % 3 == 0 and num > 3 else (num, 4.0 / den)
+    return min(beats, MAX_COUNT_IN), quarters

@@ -14,6 +14,7 @@ from archive.services.errors import ServiceError
 from music.pitch import own_fifth
 
 from ..ml.fidelity import FEATURES
+from ..ml.metre import count_in
 from ..ml.progress import STAGES
 from ..ml.sampling import DEFAULT_DIFFICULTY
 from ..ml.train import MIN_NOTES
@@ -150,7 +151,7 @@ def practice_set_page(request, pk):
         "set": practice_set, "model": model, "examples": examples, "job": job,
         "ready": bool(practice_set.bundle_file), "failed": job is not None and job.state == "failed",
         "count": practice_set.request.get("count"), "fifth_cents": own_fifth(model.pitch_set),
-        "tempo": practice_set.request.get("tempo") or model.tempo_bpm or 72})
+        "tempo": practice_set.request.get("tempo") or model.tempo_bpm or 72, "count_in": count_in(model.metre)})
 
 
 

@@ -90,3 +90,10 @@ def test_an_example_asked_in_bars_fills_them_and_is_engraved_in_the_metre(metre,
         held = sum(Fraction(int(n.findtext("duration")), divisions) for n in measure.iter("note")
                    if n.find("chord") is None and n.findtext("duration"))
         assert held == Fraction(bar_quarters(metre)).limit_denominator(12)
+
+
+def test_the_practice_player_counts_in_one_bar_of_the_metre():
+    from generation.ml.metre import count_in
+
+    assert count_in("3/4") == (3, 1.0) and count_in("6/8") == (2, 1.5) and count_in("9/8") == (3, 1.5)
+    assert count_in("7/8") == (7, 0.5) and count_in("28/4") == (12, 1.0) and count_in(None) == (4, 1.0)

@@ -2,7 +2,8 @@
 // learning by ear. Loop a stretch between two marks, slow down without changing pitch (the
 // browser's preservesPitch), sound a drone at the tonic (and the fifth in the tradition's own
 // tuning), and count in at the tempo where the tradition has a pulse.
-// Markup: <div class="practice-player" data-tonic-hz data-fifth-cents data-tempo data-pulse>.
+// Markup: <div class="practice-player" data-tonic-hz data-fifth-cents data-tempo data-pulse
+// data-count-beats data-beat-quarters> (the count-in: a bar of the metre, four quarters by default).
 (function () {
   "use strict";
 
@@ -21,6 +22,8 @@
     const fifthCents = box.dataset.fifthCents ? parseFloat(box.dataset.fifthCents) : null;
     const tempo = parseFloat(box.dataset.tempo || "0");
     const pulse = box.dataset.pulse === "1";
+    const countBeats = parseInt(box.dataset.countBeats || "4", 10);
+    const beatQuarters = parseFloat(box.dataset.beatQuarters || "1");
     const state = { loopStart: null, loopEnd: null, drone: null, context: null };
 
     const speed = document.createElement("select");
@@ -115,9 +118,10 @@
       const countIn = button(gettext("Count in and play"), "practice-count-in");
       countIn.addEventListener("click", () => {
         const context = audio();
-        const beat = 60 / (tempo * media.playbackRate);
+        const beat = (60 * beatQuarters) / (tempo * media.playbackRate);
         const now = context.currentTime + 0.05;
-        for (let i = 0; i < 4; i += 1) {
+        state.countIn = { beats: countBeats, beat };
+        for (let i = 0; i < countBeats; i += 1) {
           const click = context.createOscillator();
           const level = context.createGain();
           click.frequency.value = i === 0 ? 1760 : 1320;
@@ -128,7 +132,7 @@
           click.stop(now + i * beat + 0.1);
         }
         state.countingIn = true;
-        window.setTimeout(() => { state.countingIn = false; media.play(); }, (0.05 + 4 * beat) * 1000);
+        window.setTimeout(() => { state.countingIn = false; media.play(); }, (0.05 + countBeats * beat) * 1000);
       });
       controls.push(countIn);
     }
