@@ -2,8 +2,17 @@
 svglib and ReportLab (pure Python: no system library), each score from the top of a page under its
 heading."""
 import io
+import re
 
 MARGIN = 40.0
+# verovio writes a metronome mark's note as a SMuFL character in its Leipzig font, which svglib
+# cannot load (it drew a box): on paper the mark reads "M.M. = 90", Mälzel's metronome, instead
+SMUFL_TEXT = re.compile(r'<tspan font-family="Leipzig" font-size="(\d+)px">[\ue000-\uf8ff]+</tspan>')
+
+
+def printable(svg: str) -> str:
+    """The SVG with every SMuFL character set as text replaced by words a PDF font has."""
+    return SMUFL_TEXT.sub(lambda m: f'<tspan font-size="{int(m.group(1)) * 9 // 16}px">M.M.</tspan>', svg)
 
 
 def scores_pdf(scores: list[tuple[str, list[str]]], *, title: str, footer: str) -> bytes:
@@ -38,7 +47,7 @@ def scores_pdf(scores: list[tuple[str, list[str]]], *, title: str, footer: str) 
         pdf.drawString(MARGIN, top, heading)
         top -= MARGIN / 2
         for svg in pages:
-            drawing = svg2rlg(io.StringIO(svg))
+            drawing = svg2rlg(io.StringIO(printable(svg)))
             if drawing is None:
                 raise ValueError(f"score {number} is not an SVG the PDF can draw")
             scale = min(1.0, (width - 2 * MARGIN) / drawing.width)

@@ -9,7 +9,7 @@ from lxml import etree
 from generation.ml import render
 from generation.ml.grading import graded
 from generation.ml.sampling import Constraints
-from generation.ml.scores_pdf import scores_pdf
+from generation.ml.scores_pdf import printable, scores_pdf
 from generation.ml.tokens import Note, PitchSet
 from tests.official_schemas import assert_valid_xml
 
@@ -62,6 +62,22 @@ def test_the_scores_pdf_holds_every_score_page():
                      title="Set", footer="Set")
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(
         b"/Type /Page>") == 2
+
+
+def test_the_metronome_mark_is_printed_in_words_the_pdf_font_has():
+    """verovio sets the mark's note as a SMuFL character in a font svglib cannot load (a box on
+    paper): the PDF's copy reads "M.M. = 90", and no other character of the score changes."""
+    notes = [Note(step=s, duration=1.0) for s in (0, 2, 4, 5, 7, 5)]
+    events = render.place(notes, PitchSet.equal(12), tonic_hz=261.6, tempo_bpm=90, pulse=True)
+    svg = render.print_pages(render.musicxml(events, title="t", credit="c", tempo_bpm=90, metre="3/4"))[0]
+    tempo = svg[svg.index('class="tempo"'):]
+    tempo = tempo[:tempo.index("</g>")]
+    assert any(0xE000 <= ord(c) <= 0xF8FF for c in tempo)  # as verovio draws it on the screen
+    printed = printable(svg)
+    printed_tempo = printed[printed.index('class="tempo"'):]
+    printed_tempo = printed_tempo[:printed_tempo.index("</g>")]
+    assert "M.M." in printed_tempo and not any(0xE000 <= ord(c) <= 0xF8FF for c in printed_tempo)
+    assert printed.replace(printed_tempo, "") == svg.replace(tempo, "")
 
 
 def test_a_traditions_own_names_for_its_degrees_are_written_under_the_staff():
