@@ -141,6 +141,16 @@ def test_an_educator_trains_generates_and_downloads(page, celery_worker, tmp_pat
     with page.expect_navigation():
         practice.locator("a.practice-vary").click()
     expect(page.locator("h1")).to_have_text("Vary a passage")
+    looped = float(page.input_value("#vary input[name=start]")), float(page.input_value("#vary input[name=end]"))
+    assert looped[0] < 1.0 < 4.0 <= looped[1]  # the loop's marks
+    chips = page.locator("#vary .learned-notes:visible .note-chip")  # or the span, on the notes it learned
+    assert chips.count() >= 6
+    chips.nth(4).click()
+    chips.nth(1).click()  # the last note first, then the first: either order
+    chosen = (float(chips.nth(1).get_attribute("data-start")), float(chips.nth(4).get_attribute("data-end")))
+    assert (float(page.input_value("#vary input[name=start]")), float(page.input_value("#vary input[name=end]"))) \
+        == pytest.approx(chosen)
+    expect(page.locator("#vary .note-chip.in-passage")).to_have_count(4)
     page.fill("#vary input[name=count]", "1")
     with page.expect_navigation():
         page.click("#vary button[type=submit]")
@@ -148,5 +158,6 @@ def test_an_educator_trains_generates_and_downloads(page, celery_worker, tmp_pat
     varied = page.locator("#examples li.example", has_text="A variation on")
     expect(varied).to_have_count(1, timeout=60000)
     example = StudyExample.objects.get(provenance__source_passage__recording=str(recording.pk))
-    assert example.provenance["source_passage"]["start"] < 1.0 < 4.0 <= example.provenance["source_passage"]["end"]
+    told = example.provenance["source_passage"]
+    assert (told["start"], told["end"]) == pytest.approx(chosen, abs=1e-3) and told["notes"] >= 4
     assert "tk_non_commercial" in example.labels

@@ -23,6 +23,12 @@ def test_a_passage_is_varied_with_its_opening_and_cadence_kept_or_continued(worl
     source = world["rec"]["open"]
     passage = passage_of(model, source, 0.0, 5.0)
     assert len(passage.notes) >= 4 and passage.notes[-1].phrase_end
+    assert model.metrics["tonic_moves"] == {}  # the three singers' tonics agreed: none was turned at training
+    fifth = min(range(len(model.pitch_set)), key=lambda d: abs(model.pitch_set[d] - 702))
+    model.metrics["tonic_moves"] = {str(source.pk): model.pitch_set[fifth]}  # as if its tonic had been read on the fifth
+    turned = passage_of(model, source, 0.0, 5.0)  # then its passage is read as training read its notes
+    assert all(b.step < a.step for a, b in zip(passage.notes, turned.notes, strict=True))  # a fifth lower, each
+    model.metrics["tonic_moves"] = {}
     job = variation_start(model=model, user=world["member"], recording=source, start=0.0, end=5.0, mode="vary",
                           count=2, seed=4)
     assert job.kind == "generation.variation"

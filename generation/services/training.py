@@ -126,10 +126,14 @@ def style_model_train(*, model: StyleModel, report=lambda p, m="": None) -> dict
             scores[score["score"]] = read_score(data, score["file"])[1]
     StyleModel.objects.filter(pk=model.pk, status=StyleModel.Status.QUEUED).update(status=StyleModel.Status.TRAINING)
     tonic_midi = {s["recording"]: _tonic_midi(s, scores) for s in sources}
-    heard, turned = [s for s in sources if s["recording"] in transcribed], 0
+    heard, moves = [s for s in sources if s["recording"] in transcribed], {}
     for index, shift in enumerate(corpus_shifts(heard)):  # a tonic read on another degree, turned to agree
-        heard[index], transcribed[heard[index]["recording"]] = shifted(heard[index], transcribed[heard[index]["recording"]], shift)
-        turned += bool(shift)
+        recording = heard[index]["recording"]
+        before = transcribed[recording]
+        heard[index], transcribed[recording] = shifted(heard[index], before, shift)
+        if shift:  # the cents taken from its notes: a passage of it chosen later is read the same way
+            moves[recording] = next((a["cents"] - b["cents"] for a, b in zip(before, transcribed[recording], strict=True)
+                                    if a.get("cents") is not None), 0.0)
     pitch_set = tradition_pitch_set(heard, [(notes, tonic_midi[s["recording"]]) for s in sources
                                               for notes in (scores[x["score"]] for x in s.get("scores", []))])
     tempos = [s["tempo_bpm"] for s in sources if s.get("tempo_bpm")]
@@ -172,7 +176,8 @@ def style_model_train(*, model: StyleModel, report=lambda p, m="": None) -> dict
                               train=result.train, test=result.test, tonic_hz=tonic_hz, levels=levels, ends=ends)
     updated = StyleModel.objects.filter(pk=model.pk, status__in=[StyleModel.Status.QUEUED, StyleModel.Status.TRAINING]).update(
         status=StyleModel.Status.READY, chosen=result.chosen,
-        metrics={**result.metrics, "fidelity": fidelity, "difficulty": levels, "ends": ends, "tonics_turned": turned,
+        metrics={**result.metrics, "fidelity": fidelity, "difficulty": levels, "ends": ends, "tonics_turned": len(moves),
+                 "tonic_moves": moves,
                  "metre": corpus_metre(pieces) if pulse else None},
         pitch_set=list(pitch_set.cents), tonic_hz=tonic_hz, tempo_bpm=statistics.median(tempos) if tempos else None,
         pulse=pulse, timbre=timbre, corpus_file=corpus_file, checkpoint_file=checkpoint_file, trained_at=timezone.now(),

@@ -5,10 +5,8 @@ passage (from the access copy, for those who may hear it) and then the answer, e
 degree, or a silence as long for the student to sing it. The passage is read from exactly the notes the model
 learned (the frozen notes in its manifest). Every example names the passage in its provenance,
 and it carries the recording's inherited labels as well as the model's."""
-import json
 from dataclasses import dataclass, replace
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext
 
@@ -25,6 +23,7 @@ from generation.ml.variation import variation
 from worker.services import job_create
 
 from ..models import StudyExample, StyleModel
+from ..selectors import learned_notes
 from .examples import Request, model_ends, model_predictor, save_example
 
 MODES = ("vary", "continue", "answer")
@@ -46,18 +45,16 @@ class Passage:
 
 def passage_of(model: StyleModel, recording: Recording, start: float, end: float) -> Passage:
     """The notes the model learned from that lie inside [start, end], in the model's steps."""
-    source = next((s for s in model.manifest.get("recordings", []) if s["recording"] == str(recording.pk)), None)
-    if source is None or not source.get("notes_file"):
+    learned = learned_notes(model, recording.pk)
+    if learned is None:
         raise ServiceError(gettext("this model did not learn from that recording: choose one of its sources"),
                            field="recording")
     if not 0 <= start < end:
         raise ServiceError(gettext("the passage must end after it starts"), field="end")
-    with default_storage.open(source["notes_file"], "rb") as handle:
-        stored = json.loads(handle.read())
-    heard = [n for n in (stored if isinstance(stored, list) else stored.get("notes", []))
-             if n.get("cents") is not None and n["onset"] >= start - 0.05 and n["onset"] + n["duration"] <= end + 0.05]
+    heard = [n for n in learned if n["onset"] >= start - 0.05 and n["onset"] + n["duration"] <= end + 0.05]
     if len(heard) < MIN_NOTES:
         raise ServiceError(gettext("choose a passage with at least %(n)s notes") % {"n": MIN_NOTES}, field="end")
+    source = next(s for s in model.manifest["recordings"] if s["recording"] == str(recording.pk))
     pitch_set = PitchSet(tuple(model.pitch_set))
     beats = (source.get("tempo_bpm") or model.tempo_bpm or 60.0) / 60.0 if model.pulse else 1.0
     notes = [Note(pitch_set.locate(n["cents"])[0], n["duration"] * beats) for n in heard]

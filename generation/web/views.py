@@ -11,14 +11,16 @@ from archive.localization import localized_text
 from archive.models import Label, Tradition
 from archive.selectors import recording_visible_or_404
 from archive.services.errors import ServiceError
+from music.notation import notation_from
 from music.pitch import own_fifth
 
 from ..ml.fidelity import FEATURES
 from ..ml.metre import count_in
 from ..ml.progress import STAGES
 from ..ml.sampling import DEFAULT_DIFFICULTY
+from ..ml.tokens import PitchSet
 from ..ml.train import MIN_NOTES
-from ..selectors import practice_set_or_none, style_model_or_none, style_models_visible
+from ..selectors import learned_notes, practice_set_or_none, style_model_or_none, style_models_visible
 from ..services.consent import trainable_recordings
 from ..services.examples import DIFFICULTY, Request, model_ends
 from ..services.practice_sets import practice_set_start
@@ -187,4 +189,25 @@ def vary_page(request):
             messages.success(request, _("The variations are being made; they appear under the model's examples."))
             return redirect("study-model", pk=model.pk)
     return render(request, "generation/vary.html", {"recording": recording, "models": models, "start": start,
-                                                    "end": end, "modes": MODES})
+                                                    "end": end, "modes": MODES,
+                                                    "learned": [_learned_chips(m, recording, start, end) for m in models]})
+
+
+NOTES_AROUND = 30.0  # seconds of a source's notes shown on either side of the chosen passage
+MAX_CHIPS = 400
+
+
+def _learned_chips(model, recording, start: float, end: float) -> dict:
+    """The notes the model learned from the recording near the chosen passage, each a button on the
+    vary page (its time and its degree, named in the tradition's notation where it has one)."""
+    notes = learned_notes(model, recording.pk) or []
+    low, high = max(0.0, start - NOTES_AROUND), (end if end > start else start) + NOTES_AROUND
+    shown = [n for n in notes if low <= n["onset"] <= high][:MAX_CHIPS]
+    notation, pitch_set = notation_from(model.tradition.notation), PitchSet(tuple(model.pitch_set))
+    chips = []
+    for n in shown:
+        cents = n["cents"]
+        name = notation.name(cents) if notation else None
+        chips.append({"start": round(n["onset"], 3), "end": round(n["onset"] + n["duration"], 3),
+                      "name": name or str(pitch_set.degree_of(pitch_set.locate(cents)[0]))})
+    return {"model": model, "notes": chips}
