@@ -76,6 +76,8 @@ def test_an_educator_trains_generates_and_downloads(page, celery_worker, tmp_pat
     engraved = page.request.get(score.get_attribute("src")).text()
     assert any(f">{name}<" in engraved for name in ("Sa", "Re", "Ga", "ma", "Pa", "Dha", "Ni")), "no sargam"
     expect(example.locator("audio")).to_have_attribute("src", re.compile(r"/api/examples/.+/audio/"))
+    example.locator("select.practice-speed").select_option("0.5")  # the practice player, under each example too
+    assert example.locator("audio").evaluate("a => [a.playbackRate, a.preservesPitch]") == [0.5, True]
     expect(example.locator(".provenance")).to_contain_text("Lake singers")
     expect(example.locator(".labels")).to_contain_text("TK Non-Commercial")  # by name, not by code
     href = example.locator("a.download-musicxml").get_attribute("href")

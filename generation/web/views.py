@@ -108,6 +108,7 @@ def study_model(request, pk):
         "ends": model_ends(model),
         "chosen_by_fidelity": model.metrics.get("chosen_by") == "examples' fidelity",
         "metre_source": (model.metrics.get("metre") or {}).get("source"),
+        "fifth_cents": own_fifth(model.pitch_set), "count_in": count_in(model.metre),
     })
 
 

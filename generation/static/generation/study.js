@@ -49,6 +49,16 @@
     return node;
   }
 
+  // The practice player under each example: the model's tonic, fifth and metre, the example's tempo
+  function practice(audio, li, ex) {
+    if (!window.SongkeeperPractice) return;
+    var player = el("div", { "class": "practice-player", "data-tonic-hz": box.dataset.tonicHz,
+      "data-fifth-cents": box.dataset.fifthCents, "data-tempo": String(ex.constraints.tempo || box.dataset.tempo),
+      "data-pulse": box.dataset.pulse, "data-count-beats": box.dataset.countBeats, "data-beat-quarters": box.dataset.beatQuarters });
+    li.appendChild(player);
+    window.SongkeeperPractice.attach(audio, player);
+  }
+
   function showExamples() {
     getJSON(box.dataset.examples).then(function (page) {
       var list = document.getElementById("examples");
@@ -67,7 +77,9 @@
           li.appendChild(el("p", { "class": "error" }, gettext("Withdrawn:") + " " + ex.withdrawn_reason));
         } else {
           li.appendChild(el("img", { "class": "score", "src": ex.files.svg, "alt": interpolate(gettext("Score of example %(n)s"), { n: ex.number }, true) }));
-          li.appendChild(el("audio", { "controls": "", "preload": "none", "src": ex.files.audio }));
+          var audio = el("audio", { "controls": "", "preload": "none", "src": ex.files.audio });
+          li.appendChild(audio);
+          practice(audio, li, ex);
           var links = el("p", { "class": "downloads" });
           [["musicxml", "MusicXML"], ["midi", "MIDI"], ["audio", "WAV"], ["svg", "SVG"]].forEach(function (pair) {
             links.appendChild(el("a", { "href": ex.files[pair[0]] + "?download=1", "class": "download-" + pair[0] }, pair[1]));
