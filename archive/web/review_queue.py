@@ -177,13 +177,18 @@ def _fetch_media(request, candidate):
     return _("The audio is being copied from the source; the recording shows it when it has arrived.")
 
 
-ACTIONS = {
-    "fetch-media": _fetch_media,
-    "accept": _accept, "merge": _merge,
-    "reject": lambda request, c: (services.candidate_reject(candidate=c, user=request.user), _("Rejected."))[1],
-    "acknowledge": lambda request, c: (services.candidate_acknowledge(candidate=c, user=request.user),
-                                       _("Marked as seen."))[1],
-}
+def _reject(request, candidate):
+    services.candidate_reject(candidate=candidate, user=request.user)
+    return _("Rejected.")
+
+
+def _acknowledge(request, candidate):
+    services.candidate_acknowledge(candidate=candidate, user=request.user)
+    return _("Marked as seen.")
+
+
+ACTIONS = {"fetch-media": _fetch_media, "accept": _accept, "merge": _merge, "reject": _reject,
+           "acknowledge": _acknowledge}
 
 
 @login_required
