@@ -19,7 +19,7 @@ from ...selectors import (
 )
 from ...services import harvest as services
 from ...services.errors import ServiceError
-from ..pagination import Pagination
+from ..pagination import paginated_response
 from ..serializers.harvest import (
     AcceptInput,
     FetchMediaInput,
@@ -28,12 +28,6 @@ from ..serializers.harvest import (
     HarvestSourceSerializer,
     MergeInput,
 )
-
-
-def _paginated(request, view, rows, serialize):
-    paginator = Pagination()
-    page = paginator.paginate_queryset(rows, request, view=view)
-    return paginator.get_paginated_response(serialize(page))
 
 
 def _source_body(sources, *, many: bool):
@@ -48,7 +42,7 @@ class HarvestSources(APIView):
     def get(self, request):
         """The sources of the communities the caller stewards."""
         sources = harvest_sources_visible(user=request.user).select_related("community").order_by("community", "name")
-        return _paginated(request, self, sources, lambda page: _source_body(page, many=True))
+        return paginated_response(request, self, sources, lambda page: _source_body(page, many=True))
 
     @extend_schema(request=HarvestSourceSerializer, responses={201: HarvestSourceSerializer})
     def post(self, request):
@@ -95,7 +89,7 @@ class Candidates(APIView):
         found = candidates_for(user=request.user, state=state,
                                source=harvest_source_or_404(user=request.user, pk=source) if source else None,
                                changed=None if changed is None else changed in ("1", "true", "yes"))
-        return _paginated(request, self, found.order_by("source", "identifier"),
+        return paginated_response(request, self, found.order_by("source", "identifier"),
                           lambda page: HarvestCandidateSerializer(page, many=True).data)
 
 

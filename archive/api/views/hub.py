@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from ...policy import hub_projects_visible
 from ...selectors import hub_project_or_404
 from ...services import hub as services
-from ..pagination import Pagination
+from ..pagination import paginated_response
 from ..serializers.hub import ApplyInput, HubProjectSerializer
 
 
@@ -18,10 +18,8 @@ class HubProjects(APIView):
 
     @extend_schema(responses=HubProjectSerializer(many=True))
     def get(self, request):
-        paginator = Pagination()
         rows = hub_projects_visible(user=request.user).order_by("community", "title", "created")
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(HubProjectSerializer(page, many=True).data)
+        return paginated_response(request, self, rows, lambda page: HubProjectSerializer(page, many=True).data)
 
     @extend_schema(request=HubProjectSerializer, responses={201: HubProjectSerializer})
     def post(self, request):
