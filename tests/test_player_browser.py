@@ -128,9 +128,13 @@ def test_a_transcript_layer_scrolls_beside_the_waveform_and_plays_from_a_line(an
 
 def test_the_practice_player_loops_slows_down_and_drones_on_the_recordings_tonic(analysed_page):
     """Learning by ear from the recording page: a stretch between two marks plays again and again,
-    half speed keeps the pitch, and the drone sounds the tonic the analysis found (an octave below
-    too), with the recording's own fifth on request."""
+    half speed keeps the pitch, the drone sounds the tonic the analysis found (an octave below
+    too), with the recording's own fifth on request; and where the analysis found a pulse (here
+    set at 90 BPM), "Count in and play" clicks a bar at the tempo before the recording starts."""
+    from archive.models import Analysis
+
     page, recording = analysed_page
+    Analysis.objects.filter(recording=recording).update(tempo_bpm=90.0)  # as if the analysis found a pulse
     page.goto(f"/recordings/{recording.pk}/")
     expect(page.locator("#listen")).to_have_class(re.compile("ready"), timeout=20000)
     practice = page.locator("#practice")
@@ -161,21 +165,8 @@ def test_the_practice_player_loops_slows_down_and_drones_on_the_recordings_tonic
     assert page.evaluate("document.getElementById('practice').practice.drone") is None
     page.click("#play")
 
-
-def test_the_practice_player_counts_in_a_bar_at_the_recordings_tempo_then_plays(analysed_page):
-    """Where the analysis found a pulse (here set at 90 BPM), "Count in and play" clicks four beats
-    at the tempo, slowed with the recording, and the recording starts when the count ends."""
-    from archive.models import Analysis
-
-    page, recording = analysed_page
-    Analysis.objects.filter(recording=recording).update(tempo_bpm=90.0)
-    page.goto(f"/recordings/{recording.pk}/")
-    expect(page.locator("#listen")).to_have_class(re.compile("ready"), timeout=20000)
-    practice = page.locator("#practice")
-    practice.locator("select.practice-speed").select_option("0.5")
-    media = "window.songkeeperPlayer.getMediaElement()"
-    page.evaluate(f"{media}.muted = true")
-    assert page.evaluate(f"{media}.paused")
+    # "Count in and play": four beats at the tempo (slowed with the recording), then it plays
+    page.evaluate(f"{media}.pause(); {media}.currentTime = 0")
     practice.locator(".practice-count-in").click()
     count = page.evaluate("document.getElementById('practice').practice.countIn")
     assert count["beats"] == 4 and count["beat"] == pytest.approx(60 / 90 / 0.5)

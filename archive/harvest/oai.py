@@ -4,6 +4,7 @@
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from lxml import etree as ET
 from sickle import Sickle, oaiexceptions
@@ -45,6 +46,15 @@ class ExpiredToken(SourceError):
     """The saved resumption token is no longer good: the harvest starts again (it is idempotent)."""
 
 
+class _ParsedOnce(OAIResponse):
+    """Sickle's answer, its XML parsed on first use and kept (Sickle parses it again on every
+    access of ``.xml``, and its iterator reads it several times a page)."""
+
+    @cached_property
+    def xml(self):
+        return OAIResponse.xml.fget(self)
+
+
 class _PoliteSickle(Sickle):
     """Sickle's requests go through the polite client (one at a time per host, retries)."""
 
@@ -56,7 +66,7 @@ class _PoliteSickle(Sickle):
         response = self.client.get(self.endpoint, params=kwargs)
         if response.status_code >= 400:
             raise SourceError(f"the source answered HTTP {response.status_code}")
-        answer = OAIResponse(response, params=kwargs)
+        answer = _ParsedOnce(response, params=kwargs)
         if answer.xml is None:
             raise SourceError("the source's answer is not XML")
         return answer

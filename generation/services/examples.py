@@ -149,19 +149,28 @@ def examples_generate(*, model: StyleModel, job, report=lambda p, m="": None) ->
     vocab, predictor = model_predictor(model)
     pitch_set = PitchSet(tuple(model.pitch_set))
     tempo = request.tempo or model.tempo_bpm or 72.0
-    made = []
-    for index in range(request.count):
-        existing = StudyExample.objects.filter(job=job, index=index).first()
-        if existing is not None:
-            made.append(str(existing.pk))
-            continue
-        report(index / request.count, f"example {index + 1} of {request.count}")
+
+    def make(index: int) -> StudyExample:
         try:
             notes = sample(predictor, vocab, pitch_set.size, constraints_for(model, request, index=index))
         except Unsatisfiable as exc:
             raise ServiceError(str(exc)) from None
-        made.append(str(save_example(model, job, index, request, notes, pitch_set, tempo).pk))
-    return {"examples": made, "model": str(model.pk)}
+        return save_example(model, job, index, request, notes, pitch_set, tempo)
+
+    return {"examples": each_once(job, request.count, make, report=report, what="example"), "model": str(model.pk)}
+
+
+def each_once(job, count: int, make, *, report, what: str) -> list[str]:
+    """The ids of a job's ``count`` examples, ``make(index)`` called only for those not yet saved:
+    a redelivered job keeps what it made before the crash and makes the rest."""
+    made = []
+    for index in range(count):
+        existing = StudyExample.objects.filter(job=job, index=index).first()
+        if existing is None:
+            report(index / count, f"{what} {index + 1} of {count}")
+            existing = make(index)
+        made.append(str(existing.pk))
+    return made
 
 
 def _credit(model: StyleModel) -> str:

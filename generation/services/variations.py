@@ -24,7 +24,7 @@ from worker.services import job_create
 
 from ..models import StudyExample, StyleModel
 from ..selectors import learned_notes
-from .examples import Request, model_ends, model_predictor, save_example
+from .examples import Request, each_once, model_ends, model_predictor, save_example
 
 MODES = ("vary", "continue", "answer")
 MIN_NOTES, MAX_COUNT = 3, 8
@@ -104,15 +104,10 @@ def variations_generate(*, model: StyleModel, job, report=lambda p, m="": None) 
         raise ServiceError(gettext("the passage goes beyond the notes the model knows"))
     labels = sorted(set(model.labels) | (set(recording.label_links.values_list("label_id", flat=True)) & INHERITED))
     tempo = request.tempo or model.tempo_bpm or 72.0
-    made = []
-    for index in range(request.count):
-        existing = StudyExample.objects.filter(job=job, index=index).first()
-        if existing is not None:
-            made.append(str(existing.pk))
-            continue
-        report(index / request.count, f"variation {index + 1} of {request.count}")
-        mode = job.params["mode"]
-        ending = job.params.get("answer_end_degree")
+    mode, ending = job.params["mode"], job.params.get("answer_end_degree")
+    what = {"vary": "Variation on", "continue": "Continuation of", "answer": "Call and response on"}[mode]
+
+    def make(index: int) -> StudyExample:
         try:
             notes = variation("continue" if mode == "answer" else mode, passage.notes, predictor, vocab, pitch_set.size,
                               length_notes=request.length_notes, seed=request.seed + index,
@@ -120,13 +115,14 @@ def variations_generate(*, model: StyleModel, job, report=lambda p, m="": None) 
                               end_degree=ending if ending is not None else model_ends(model).get("end_degree"))
         except Unsatisfiable as exc:
             raise ServiceError(str(exc)) from None
-        what = {"vary": "Variation on", "continue": "Continuation of", "answer": "Call and response on"}[mode]
         title = f"{what} “{recording.title}”, {passage.start:.1f}–{passage.end:.1f} s ({index + 1})"
         sound = _call_and_response(recording, passage, job) if mode == "answer" else None
-        made.append(str(save_example(model, job, index, request, notes, pitch_set, tempo, title=title,
-                                     constraints={**request.as_dict(), "mode": mode, "answer_end_degree": ending,
-                                                  "silent": job.params.get("silent", False)},
-                                     passage=passage.as_dict(), labels=labels, sound=sound).pk))
+        return save_example(model, job, index, request, notes, pitch_set, tempo, title=title,
+                            constraints={**request.as_dict(), "mode": mode, "answer_end_degree": ending,
+                                         "silent": job.params.get("silent", False)},
+                            passage=passage.as_dict(), labels=labels, sound=sound)
+
+    made = each_once(job, request.count, make, report=report, what="variation")
     return {"examples": made, "model": str(model.pk), "passage": passage.as_dict()}
 
 

@@ -69,11 +69,16 @@ def test_a_transcribed_piece_with_a_pulse_gets_an_estimated_metre_and_a_free_one
     assert "metre" not in transcribed_piece(heard_notes, steps).meta  # free rhythm has no metre
 
 
-@pytest.mark.parametrize("metre, bars", [("3/4", 4), ("6/8", 3), ("9/8", 2), ("2/4", 5)])
-def test_an_example_asked_in_bars_fills_them_and_is_engraved_in_the_metre(metre, bars):
+@pytest.fixture(scope="module")
+def kinder_model():
     pieces = music21_pieces("essenFolksong/kinder0.abc", limit=30)
     vocab = Vocabulary.for_pieces(pieces)
-    markov = MarkovModel(vocab, 12).fit([(*encode_piece(p, vocab), p.meta["tonic_step"]) for p in pieces])
+    return vocab, MarkovModel(vocab, 12).fit([(*encode_piece(p, vocab), p.meta["tonic_step"]) for p in pieces])
+
+
+@pytest.mark.parametrize("metre, bars", [("3/4", 4), ("6/8", 3), ("9/8", 2), ("2/4", 5)])
+def test_an_example_asked_in_bars_fills_them_and_is_engraved_in_the_metre(kinder_model, metre, bars):
+    vocab, markov = kinder_model
     beats = bars * bar_quarters(metre)
     notes = sample(markov.for_generation(), vocab, 12, Constraints(length_notes=round(beats / 0.75), length_beats=beats,
                                                                    start_degree=None, end_degree=None, seed=3))
