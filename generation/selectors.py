@@ -51,12 +51,17 @@ def practice_set_or_none(*, user, pk) -> PracticeSet | None:
         return None
 
 
+def learned_source(model: StyleModel, recording_id) -> dict | None:
+    """The manifest's entry for one of the recordings a model learned from (None: not one of them)."""
+    return next((s for s in model.manifest.get("recordings", []) if s["recording"] == str(recording_id)), None)
+
+
 def learned_notes(model: StyleModel, recording_id) -> list[dict] | None:
     """The notes a visible model learned from one of its recordings (its frozen notes file: onset,
     duration, cents from the tonic), pitched notes only, read as training read them (with the tonic
     turned where training turned it: ``metrics.tonic_moves``); None where it learned none from it.
     Seen by whoever sees the model, who may see every recording's derived data (style_models_visible)."""
-    source = next((s for s in model.manifest.get("recordings", []) if s["recording"] == str(recording_id)), None)
+    source = learned_source(model, recording_id)
     if source is None or not source.get("notes_file"):
         return None
     with default_storage.open(source["notes_file"], "rb") as handle:

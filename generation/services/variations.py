@@ -23,7 +23,7 @@ from generation.ml.variation import variation
 from worker.services import job_create
 
 from ..models import StudyExample, StyleModel
-from ..selectors import learned_notes
+from ..selectors import learned_notes, learned_source
 from .examples import Request, each_once, model_ends, model_predictor, save_example
 
 MODES = ("vary", "continue", "answer")
@@ -54,7 +54,7 @@ def passage_of(model: StyleModel, recording: Recording, start: float, end: float
     heard = [n for n in learned if n["onset"] >= start - 0.05 and n["onset"] + n["duration"] <= end + 0.05]
     if len(heard) < MIN_NOTES:
         raise ServiceError(gettext("choose a passage with at least %(n)s notes") % {"n": MIN_NOTES}, field="end")
-    source = next(s for s in model.manifest["recordings"] if s["recording"] == str(recording.pk))
+    source = learned_source(model, recording.pk)
     pitch_set = PitchSet(tuple(model.pitch_set))
     beats = (source.get("tempo_bpm") or model.tempo_bpm or 60.0) / 60.0 if model.pulse else 1.0
     notes = [Note(pitch_set.locate(n["cents"])[0], n["duration"] * beats) for n in heard]

@@ -22,7 +22,7 @@ from ..ml.tokens import PitchSet
 from ..ml.train import MIN_NOTES
 from ..selectors import learned_notes, practice_set_or_none, style_model_or_none, style_models_visible
 from ..services.consent import trainable_recordings
-from ..services.examples import DIFFICULTY, Request, model_ends
+from ..services.examples import DIFFICULTY, MAX_BARS, Request, model_ends
 from ..services.practice_sets import practice_set_start
 from ..services.training import style_model_create
 from ..services.variations import MODES, variation_start
@@ -131,7 +131,7 @@ def practice_set_new(request, pk):
     try:
         if not 8 <= asked.length_notes <= 256:
             raise ServiceError(_("the longest example has 8 to 256 notes"), field="length_notes")
-        if asked.length_bars is not None and not 1 <= asked.length_bars <= 64:
+        if asked.length_bars is not None and not 1 <= asked.length_bars <= MAX_BARS:
             raise ServiceError(_("the longest example has 1 to 64 bars"), field="length_bars")
         practice_set = practice_set_start(model=model, user=request.user, title=request.POST.get("title", ""),
                                           note=request.POST.get("note", ""), request=asked)
@@ -207,8 +207,7 @@ def _learned_chips(model, recording, start: float, end: float) -> dict:
     notation, pitch_set = notation_from(model.tradition.notation), PitchSet(tuple(model.pitch_set))
     chips = []
     for n in shown:
-        cents = n["cents"]
-        name = notation.name(cents) if notation else None
+        name = notation.name(n["cents"]) if notation else None
         chips.append({"start": round(n["onset"], 3), "end": round(n["onset"] + n["duration"], 3),
-                      "name": name or str(pitch_set.degree_of(pitch_set.locate(cents)[0]))})
+                      "name": name or str(pitch_set.degree_of(pitch_set.locate(n["cents"])[0]))})
     return {"model": model, "notes": chips}
