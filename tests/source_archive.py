@@ -2,8 +2,10 @@
 serving OAI-PMH and IIIF as any instance does. The test changes it through this module's commands,
 run against that database (``python -m tests.source_archive populate 240``)."""
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -18,6 +20,13 @@ PLACES = [("Hội An", "VN"), ("Sarajevo", "BA"), ("Epirus", "GR"), ("Akureyri",
 def populate(count: int) -> None:
     """``count`` published, public recordings (the OAI-PMH answer's records), and one kept to the
     community (never harvested)."""
+    from django.db import transaction
+
+    with transaction.atomic():  # one commit: the search rows are rebuilt once, not after every save
+        _populate(count)
+
+
+def _populate(count: int) -> None:
     from archive.models import Collection, Community, Language, Person, Place, Recording, RecordingPerson, Tradition
 
     community = Community.objects.create(slug="elsewhere", name="Singers elsewhere")
@@ -82,6 +91,9 @@ def withdraw(count: int) -> None:
         recording.save()
 
 
+_migrated: Path | None = None  # the template database of this test run
+
+
 class SourceArchive:
     """Start with ``start()``; ``run(command, *args)`` changes it; ``stop()`` ends it."""
 
@@ -95,9 +107,23 @@ class SourceArchive:
 
     @property
     def env(self) -> dict:
-        return {**os.environ, "DATABASE_URL": f"sqlite:///{self.workdir / 'source.sqlite3'}", "REDIS_URL": self.redis.url,
+        return {**os.environ, "DATABASE_URL": f"sqlite:///{self.database}", "REDIS_URL": self.redis.url,
                 "SONGKEEPER_VAR": str(self.workdir / "var"), "OAI_PAGE_SIZE": str(self.page_size),
                 "OAI_REPOSITORY_ID": "elsewhere.example", "PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
+
+    def migrate(self) -> None:
+        """Its schema: migrated once per test run into a template database, then copied (migrating
+        a new SQLite database takes several seconds)."""
+        global _migrated
+        if _migrated is None:
+            template = SourceArchive(Path(tempfile.mkdtemp(prefix="source-template-")))
+            template.manage("migrate", "-v0")
+            _migrated = template.database
+        shutil.copyfile(_migrated, self.database)
+
+    @property
+    def database(self) -> Path:
+        return self.workdir / "source.sqlite3"
 
     def manage(self, *args: str) -> None:
         subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True, capture_output=True)

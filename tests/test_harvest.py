@@ -28,7 +28,7 @@ RECORDS = 240  # five pages of 50
 @pytest.fixture
 def source(tmp_path):
     archive = SourceArchive(tmp_path / "elsewhere", page_size=50)
-    archive.manage("migrate", "-v0")
+    archive.migrate()
     archive.run("populate", RECORDS)
     archive.start()
     yield archive

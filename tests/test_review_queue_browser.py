@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 @pytest.fixture
 def source(tmp_path):
     archive = SourceArchive(tmp_path / "elsewhere", page_size=10)
-    archive.manage("migrate", "-v0")
+    archive.migrate()
     archive.run("populate", 25)
     archive.run("add_audio", 0)
     archive.start()
