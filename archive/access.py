@@ -22,7 +22,7 @@ from datetime import date
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .id_sets import id_set
@@ -106,14 +106,14 @@ def _grant_q(viewer: Viewer, today: date) -> Q:
     shared = Q(pk__in=list(viewer.shared)) if viewer.shared else Q(pk__in=[])
     if not viewer.authenticated:
         return shared
-    grants = AccessRequest.objects.filter(
-        recording=OuterRef("pk"), requester_id=viewer.user_id, status=AccessRequest.Status.GRANTED
-    ).filter(Q(until__isnull=True) | Q(until__gte=today))
-    return Q(Exists(grants)) | shared
+    granted = AccessRequest.objects.filter(
+        requester_id=viewer.user_id, status=AccessRequest.Status.GRANTED
+    ).filter(Q(until__isnull=True) | Q(until__gte=today)).values("recording_id")
+    return Q(pk__in=granted) | shared
 
 
-def _has_label(*codes: str) -> Exists:
-    return Exists(RecordingLabel.objects.filter(recording=OuterRef("pk"), label_id__in=codes))
+def _has_label(*codes: str) -> Q:
+    return Q(pk__in=RecordingLabel.objects.filter(label_id__in=codes).values("recording_id"))
 
 
 def _label_rules(viewer: Viewer) -> list[dict]:

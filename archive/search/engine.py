@@ -64,6 +64,15 @@ DIALECTS = {
 }
 
 
+def ids_of(recordings):
+    """The ids of ``recordings`` as a subquery for ``IN (...)``, without the filters' DISTINCT: a
+    set needs none, and with it PostgreSQL hashes the caller's whole visible catalogue a second
+    time (at 500,000 recordings, half a second of an annotation search)."""
+    ids = recordings.order_by().values("pk")
+    ids.query.distinct = False
+    return ids
+
+
 @dataclass
 class Matches:
     hits: list[dict]  # the page's recording hits, best first: {"type", "recording", "score", "doc": None}
@@ -84,9 +93,7 @@ def search(*, terms: list[str], recordings, offset: int, limit: int) -> Matches:
     what the caller may see, filtered) whose title, record or narratives hold every term, ranked
     by weight, then title; with no terms, all of them by title."""
     dialect = DIALECTS[connection.vendor]
-    visible = recordings.order_by().values("pk")
-    visible.query.distinct = False  # the filters' DISTINCT: a set of ids in IN (...) needs none
-    visible_sql, visible_params = visible.query.sql_with_params()
+    visible_sql, visible_params = ids_of(recordings).query.sql_with_params()
     where, where_params = f"s.recording_id IN ({visible_sql})", list(visible_params)
     if terms:
         condition, params = dialect.matching(terms)

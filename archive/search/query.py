@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from ..models import Community, Instrument, Label, SearchDocument, Tradition
-from .engine import fts_query
+from ..policy import annotation_open_with_its_recording
+from .engine import fts_query, ids_of
 from .highlight import snippet
 from .index import WEIGHT
 from .visible_rows import MAX_DOCS, admitted_annotations
@@ -28,15 +29,18 @@ def _matching(terms: list[str]) -> Q:
 def annotation_hits(terms: list[str], recordings, user) -> list[dict]:
     """The annotations holding every term that the caller may see (on a visible, filtered
     recording, their own protocol admitting the caller), by recording and moment; the first
-    MAX_DOCS."""
+    MAX_DOCS. Those open to whoever sees their recording need no question (as in the snapshot);
+    the database is asked about the others."""
     docs = SearchDocument.objects.filter(kind=SearchDocument.Kind.ANNOTATION)
     docs = docs.filter(_matching(terms))
-    fields = ("pk", "recording_id", "annotation_id", "start")
-    rows = list(docs.filter(recording__in=recordings.order_by().values("pk")).order_by(
+    fields = ("pk", "recording_id", "annotation_id", "start", "annotation__protocol")
+    rows = list(docs.filter(recording__in=ids_of(recordings)).order_by(
         "recording__title", "recording_id", "start").values_list(*fields)[:MAX_DOCS * 2])
+    asked = {r[0] for r in admitted_annotations(
+        [r[:4] for r in rows if not annotation_open_with_its_recording(r[4])], user)}
+    admitted = [r for r in rows if annotation_open_with_its_recording(r[4]) or r[0] in asked][:MAX_DOCS]
     return [{"type": "annotation", "recording": recording_id, "annotation": annotation_id, "start": start,
-             "score": len(terms), "doc": doc_id} for doc_id, recording_id, annotation_id, start
-            in admitted_annotations(rows, user)]
+             "score": len(terms), "doc": doc_id} for doc_id, recording_id, annotation_id, start, _ in admitted]
 
 
 def with_snippets(hits: list[dict], terms: list[str]) -> list[dict]:
