@@ -1,10 +1,13 @@
 """Query filters for recordings (CONTRACT.md names them)."""
 import django_filters as df
+from django.core.validators import EMPTY_VALUES
 from django.db.models import Q
 
 from .analysis import ANALYSER, VERSION
 from .models import Analysis, Recording
 from .policy import recordings_derivable
+
+DERIVED = ("tempo_min", "tempo_max", "tonic_min", "tonic_max")  # filters on values measured on the audio
 
 
 class RecordingFilter(df.FilterSet):
@@ -19,10 +22,10 @@ class RecordingFilter(df.FilterSet):
     year_to = df.NumberFilter(field_name="year_from", lookup_expr="lte", label="covers this year or earlier")
     label = df.CharFilter(field_name="label_links__label_id")
     status = df.ChoiceFilter(choices=Recording.Status.choices)
-    tempo_min = df.NumberFilter(method="filter_derived", field_name="tempo_bpm__gte")
-    tempo_max = df.NumberFilter(method="filter_derived", field_name="tempo_bpm__lte")
-    tonic_min = df.NumberFilter(method="filter_derived", field_name="tonic_hz__gte")
-    tonic_max = df.NumberFilter(method="filter_derived", field_name="tonic_hz__lte")
+    tempo_min = df.NumberFilter(field_name="tempo_bpm", lookup_expr="gte")
+    tempo_max = df.NumberFilter(field_name="tempo_bpm", lookup_expr="lte")
+    tonic_min = df.NumberFilter(field_name="tonic_hz", lookup_expr="gte")
+    tonic_max = df.NumberFilter(field_name="tonic_hz", lookup_expr="lte")
     duration_min = df.NumberFilter(field_name="duration_seconds", lookup_expr="gte")
     duration_max = df.NumberFilter(field_name="duration_seconds", lookup_expr="lte")
     loudness_min = df.NumberFilter(method="filter_loudness_min")
@@ -54,10 +57,6 @@ class RecordingFilter(df.FilterSet):
         return Analysis.objects.filter(analyser=ANALYSER, version=VERSION, status="ok",
                                        recording__in=self._derivable())
 
-    def filter_derived(self, queryset, name, value):
-        self._derived_filtered = True  # filter_queryset keeps these to the derivable ones, once
-        return queryset.filter(**{name: value})
-
     def filter_loudness_min(self, queryset, name, value):
         return queryset.filter(pk__in=self._current().filter(loudness_lufs__gte=value).values("recording"))
 
@@ -81,8 +80,7 @@ class RecordingFilter(df.FilterSet):
         the caller may see (one subquery however many of those filters are given: each its own made
         PostgreSQL decide the caller's audible catalogue again, a fifth of a second each at 500,000).
         Multi-valued joins (language, label, instrument) may repeat a row: distinct."""
-        self._derived_filtered = False
         filtered = super().filter_queryset(queryset)
-        if self._derived_filtered:
+        if any(self.form.cleaned_data.get(name) not in EMPTY_VALUES for name in DERIVED):
             filtered = filtered.filter(pk__in=self._derivable())
         return filtered.distinct()
