@@ -12,7 +12,7 @@ PREFIX = "sk_"
 EVENTS = ("INSERT", "UPDATE", "DELETE")
 
 
-def _name(*parts: str) -> str:
+def trigger_name(*parts: str) -> str:
     """A trigger (and, on PostgreSQL, function) name within PostgreSQL's 63 bytes, unique per parts."""
     name = PREFIX + "_".join(parts)
     if len(name) > 55:
@@ -65,15 +65,15 @@ def per_statement(schema_editor, *, family: str, table: str, body: list[str],
     on = [e if e != "UPDATE" or not update_columns else "UPDATE OF " + ", ".join(f'"{c}"' for c in update_columns)
           for e in events]
     if vendor == "postgresql":
-        function = _name(family, "fn", tag)
+        function = trigger_name(family, "fn", tag)
         _pg_function(schema_editor, function, body, once_per_transaction=True)
         extra = " OR TRUNCATE" if "DELETE" in events else ""
-        schema_editor.execute(f'CREATE TRIGGER "{_name(family, table, tag)}" BEFORE {" OR ".join(on)}{extra} '
+        schema_editor.execute(f'CREATE TRIGGER "{trigger_name(family, table, tag)}" BEFORE {" OR ".join(on)}{extra} '
                               f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION "{function}"()')
     else:
         statements = "".join(f"{statement}; " for statement in body)
         for event, clause in zip(events, on, strict=True):
-            schema_editor.execute(f'CREATE TRIGGER "{_name(family, table, tag, event.lower())}" AFTER {clause} '
+            schema_editor.execute(f'CREATE TRIGGER "{trigger_name(family, table, tag, event.lower())}" AFTER {clause} '
                                   f'ON "{table}" FOR EACH ROW BEGIN {statements}END')
 
 
@@ -81,10 +81,10 @@ def per_row(schema_editor, *, family: str, name: str, table: str, event: str, bo
             when: str | None = None) -> None:
     """Run ``body`` after each row ``event`` writes in ``table``, where ``when`` holds; both may
     name NEW. and OLD. columns as the event allows."""
-    trigger = _name(family, name)
+    trigger = trigger_name(family, name)
     condition = f" WHEN ({when})" if when else ""
     if schema_editor.connection.vendor == "postgresql":
-        function = _name(family, "fn", name)
+        function = trigger_name(family, "fn", name)
         _pg_function(schema_editor, function, body)
         schema_editor.execute(f'CREATE TRIGGER "{trigger}" AFTER {event} ON "{table}" FOR EACH ROW{condition} '
                               f'EXECUTE FUNCTION "{function}"()')
