@@ -36,6 +36,7 @@ from .models import (
     ProtocolLevel,
     Recording,
     RecordingLabel,
+    SearchRow,
 )
 
 SECRET_SACRED = "tk_secret_sacred"
@@ -100,20 +101,40 @@ def _protocol_q(viewer: Viewer, level: str, custom: str, community: str = "commu
     return q
 
 
-def _grant_q(viewer: Viewer, today: date) -> Q:
+@dataclass(frozen=True)
+class RecordColumns:
+    """Where a table keeps what the record rule reads: the recording's own columns, or their copy on
+    its search row, which database triggers keep in every writing transaction
+    (archive/search/policy_columns.py), so a search applies this same rule to its rows."""
+    id: str
+    status: str
+    protocol: str
+    custom_protocol: str
+    community: str
+    created_by: str
+
+
+ON_RECORDING = RecordColumns(id="pk", status="status", protocol="record_protocol",
+                             custom_protocol="record_custom_protocol", community="community", created_by="created_by_id")
+ON_SEARCH_ROW = RecordColumns(id="recording_id", status="status", protocol="record_protocol",
+                              custom_protocol="record_custom_protocol_id", community="community_id",
+                              created_by="created_by_id")
+
+
+def _grant_q(viewer: Viewer, today: date, on: RecordColumns = ON_RECORDING) -> Q:
     """Access granted to this viewer: an access request a steward granted (until its date), or a
     share link opened in this session (checked for revocation and date by the middleware)."""
-    shared = Q(pk__in=list(viewer.shared)) if viewer.shared else Q(pk__in=[])
+    shared = Q(**{f"{on.id}__in": list(viewer.shared)})
     if not viewer.authenticated:
         return shared
     granted = AccessRequest.objects.filter(
         requester_id=viewer.user_id, status=AccessRequest.Status.GRANTED
     ).filter(Q(until__isnull=True) | Q(until__gte=today)).values("recording_id")
-    return Q(pk__in=granted) | shared
+    return Q(**{f"{on.id}__in": granted}) | shared
 
 
-def _has_label(*codes: str) -> Q:
-    return Q(pk__in=RecordingLabel.objects.filter(label_id__in=codes).values("recording_id"))
+def _has_label(on: RecordColumns, *codes: str) -> Q:
+    return Q(**{f"{on.id}__in": RecordingLabel.objects.filter(label_id__in=codes).values("recording_id")})
 
 
 def _label_rules(viewer: Viewer) -> list[dict]:
@@ -129,35 +150,45 @@ def _label_rules(viewer: Viewer) -> list[dict]:
     return rules
 
 
-def _label_rules_q(viewer: Viewer, today: date) -> Q:
+def _label_rules_q(viewer: Viewer, today: date, on: RecordColumns) -> Q:
     rules = _label_rules(viewer)
+    community = f"{on.community}__in"
     stewards_only = {r["community_id"] for r in rules if r["label_id"] == SECRET_SACRED and r["protocol_level"] == ProtocolLevel.STEWARDS}
     secret_ok = set(viewer.steward_of) | (set(viewer.member_of) - stewards_only)
-    secret_q = ~_has_label(SECRET_SACRED) | Q(community__in=secret_ok)
-    secret_q &= ~_has_label(*MEMBERS_ONLY) | Q(community__in=viewer.member_of)
+    secret_q = ~_has_label(on, SECRET_SACRED) | Q(**{community: secret_ok})
+    secret_q &= ~_has_label(on, *MEMBERS_ONLY) | Q(**{community: viewer.member_of})
     out_of_season = {
         r["community_id"] for r in rules
         if r["label_id"] == SEASONAL and not LabelRule(season_start=r["season_start"], season_end=r["season_end"]).in_season(today)
     }
     season_q = Q()
     if out_of_season:
-        season_q = ~_has_label(SEASONAL) | ~Q(community__in=out_of_season) | Q(community__in=viewer.member_of)
+        season_q = ~_has_label(on, SEASONAL) | ~Q(**{community: out_of_season}) | Q(**{community: viewer.member_of})
     return secret_q & season_q
+
+
+def record_rule(viewer: Viewer, today: date, on: RecordColumns = ON_RECORDING) -> Q:
+    """Who may see a record, as a condition on the columns ``on`` names (see the module's text)."""
+    if viewer.is_staff:
+        return Q()
+    published = Q(**{on.status: Recording.Status.PUBLISHED}) & (
+        _protocol_q(viewer, on.protocol, on.custom_protocol, on.community) | _grant_q(viewer, today, on)
+    ) & _label_rules_q(viewer, today, on)
+    q = published | Q(**{f"{on.community}__in": viewer.steward_of})
+    if viewer.authenticated:
+        q |= Q(**{on.status: Recording.Status.DRAFT, on.created_by: viewer.user_id})
+    return q
 
 
 def recordings_visible(*, user, today: date | None = None) -> QuerySet[Recording]:
     """The recordings whose record this user may see."""
-    viewer = viewer_for(user)
-    if viewer.is_staff:
-        return Recording.objects.all()
-    today = today or timezone.localdate()
-    published = Q(status=Recording.Status.PUBLISHED) & (
-        _protocol_q(viewer, "record_protocol", "record_custom_protocol") | _grant_q(viewer, today)
-    ) & _label_rules_q(viewer, today)
-    q = published | Q(community__in=viewer.steward_of)
-    if viewer.authenticated:
-        q |= Q(status=Recording.Status.DRAFT, created_by_id=viewer.user_id)
-    return Recording.objects.filter(q)
+    return Recording.objects.filter(record_rule(viewer_for(user), today or timezone.localdate()))
+
+
+def search_rows_visible(*, user, today: date | None = None) -> QuerySet[SearchRow]:
+    """The search rows of the recordings whose record this user may see: the same rule, read from
+    the rows' copy of the recording's columns (archive/search/policy_columns.py)."""
+    return SearchRow.objects.filter(record_rule(viewer_for(user), today or timezone.localdate(), ON_SEARCH_ROW))
 
 
 def recordings_audible(*, user, today: date | None = None) -> QuerySet[Recording]:

@@ -42,6 +42,7 @@ from .access import (
     recording_visible_or_none,
     recordings_audible,
     recordings_visible,
+    search_rows_visible,
     viewer_for,
 )
 from .labels import MEMBERS_TRAINING, NO_TRAINING
@@ -62,7 +63,8 @@ from .models import (
 __all__ = [
     "Viewer", "annotation_open_with_its_recording", "annotations_visible", "communities_stewarded", "forget_viewer",
     "is_member", "is_staff_user", "is_steward",
-    "may_download_master", "recording_visible_or_none", "recordings_audible", "recordings_visible", "viewer_for",
+    "may_download_master", "recording_visible_or_none", "recordings_audible", "recordings_visible", "search_rows_visible",
+    "viewer_for",
 ]
 
 

@@ -53,6 +53,8 @@ _RULES = {"catalogue": _CATALOGUE, "visibility": _VISIBILITY, "search": _SEARCH,
 IGNORED_COLUMNS = {
     "archive_recordingfile": {"visibility": {"fixity_checked_at", "fixity_ok"}, "search": {"fixity_checked_at", "fixity_ok"}},
     "archive_recording": {"visibility": {"search_dirty", "once_public"}},
+    # the record rule's copy (archive/search/policy_columns.py): the recording's write moves visibility
+    "archive_searchrow": {"search": {"status", "record_protocol", "record_custom_protocol_id", "created_by_id"}},
 }
 WATCHED_COLUMNS = {"archive_recording": {"search": {"title", "tradition_id", "community_id", "year_from", "place_id"}}}
 

@@ -29,8 +29,9 @@ class SearchRow(models.Model):
     """One row per recording for the search engines (archive/search/engine.py): its folded text to
     match (indexed by FTS5 on SQLite, pg_trgm on PostgreSQL), the texts a term is weighed by, and its
     facet values, so a search matches, ranks and counts in one statement over one table. Rebuilt
-    with the recording's documents (archive/search/index.py); whether the caller may see a row is
-    never stored here but asked of archive/access.py in the same statement."""
+    with the recording's documents (archive/search/index.py). Whether the caller may see a row is
+    archive/access.py's record rule, applied to the recording's columns it reads, which database
+    triggers copy here in every writing transaction (archive/search/policy_columns.py)."""
     id = models.BigAutoField(primary_key=True)  # FTS5's content rowid on SQLite
     recording = models.OneToOneField("archive.Recording", on_delete=models.CASCADE, related_name="search_row")
     folded = models.TextField()  # title, record and narratives, each folded, one per line
@@ -46,6 +47,11 @@ class SearchRow(models.Model):
     labels = models.JSONField(default=list)  # label ids
     has_audio = models.BooleanField(default=False)
     analysed = models.JSONField(default=list)  # the analyser versions it has a good analysis of
+    # the record rule's columns, kept by the database's triggers (NULL until copied: seen by staff only)
+    status = models.CharField(max_length=16, null=True)
+    record_protocol = models.CharField(max_length=16, null=True)
+    record_custom_protocol_id = models.UUIDField(null=True)
+    created_by_id = models.IntegerField(null=True)
 
     def __str__(self):
         return f"search row of {self.recording_id}"

@@ -7,6 +7,7 @@ from django.db import transaction
 from ..analysis import ANALYSER
 from ..models import Analysis, Recording, RecordingFile, RecordingLabel, SearchDocument, SearchRow
 from .normalize import fold
+from .policy_columns import COLUMNS as POLICY_COLUMNS
 
 # How much a term found in each kind of a recording's own documents counts (annotations are hits
 # of their own, not weighed here)
@@ -69,7 +70,8 @@ def search_rows(recording_ids) -> list[SearchRow]:
     return rows
 
 
-ROW_FIELDS = [f.name for f in SearchRow._meta.concrete_fields if f.name not in ("id", "recording")]
+# what a rebuild writes; the record rule's columns are the database's to copy (policy_columns.py)
+ROW_FIELDS = [f.name for f in SearchRow._meta.concrete_fields if f.name not in ("id", "recording", *POLICY_COLUMNS)]
 
 
 def _compared(row: SearchRow) -> dict:

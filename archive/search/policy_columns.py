@@ -1,0 +1,55 @@
+"""The record rule's columns, copied onto each recording's search row by the database itself.
+
+A search applies archive/access.py's record rule to the search rows directly (access.ON_SEARCH_ROW
+names the columns), so it never joins or hashes the caller's whole visible catalogue: at 500,000
+recordings that hash was a fifth of a full-text search, twice (recordings, then annotations).
+The copy is only as good as its freshness, so it is the database's: a trigger fills a new row from
+its recording (on PostgreSQL holding the recording FOR SHARE, so a concurrent change of the
+recording waits for the row and then updates it), and a trigger on the recording updates its row
+in the same transaction as any write of those columns (a service, the admin, a bulk update, raw
+SQL). Until a row has its copy the columns are NULL, and the rule admits no NULL status: a row
+without its copy is seen by staff only."""
+from .. import db_triggers
+
+FAMILY = "policy"
+# the recording's columns the record rule reads, by the same name on the search row; the first
+# four are the rule's alone, so copying them moves no search version (archive/versions.py), while
+# the community is a facet too
+RULE_ONLY = ("status", "record_protocol", "record_custom_protocol_id", "created_by_id")
+COLUMNS = (*RULE_ONLY, "community_id")
+
+
+def _fill_new_row(schema_editor) -> None:
+    """A new search row takes the columns from its recording as it is written."""
+    trigger = db_triggers.trigger_name(FAMILY, "row_insert")
+    if schema_editor.connection.vendor == "postgresql":
+        function = db_triggers.trigger_name(FAMILY, "fn", "row_insert")
+        columns = ", ".join(COLUMNS)
+        into = ", ".join(f"NEW.{c}" for c in COLUMNS)
+        schema_editor.execute(
+            f'CREATE OR REPLACE FUNCTION "{function}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN '
+            f"SELECT {columns} INTO {into} FROM archive_recording WHERE id = NEW.recording_id FOR SHARE; "
+            f"RETURN NEW; END $$")
+        schema_editor.execute(f'CREATE TRIGGER "{trigger}" BEFORE INSERT ON archive_searchrow FOR EACH ROW '
+                              f'EXECUTE FUNCTION "{function}"()')
+    else:  # SQLite cannot set NEW's columns: the new row is updated right after (one writer at a time)
+        copied = ", ".join(f"{c} = (SELECT {c} FROM archive_recording WHERE id = NEW.recording_id)" for c in COLUMNS)
+        schema_editor.execute(f'CREATE TRIGGER "{trigger}" AFTER INSERT ON archive_searchrow FOR EACH ROW '
+                              f"BEGIN UPDATE archive_searchrow SET {copied} WHERE id = NEW.id; END")
+
+
+def install(apps, schema_editor) -> None:
+    db_triggers.drop_all(schema_editor, FAMILY)
+    _fill_new_row(schema_editor)
+    for name, columns in (("recording", RULE_ONLY), ("community", ("community_id",))):
+        changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in columns)
+        copied = ", ".join(f"{c} = NEW.{c}" for c in columns)
+        db_triggers.per_row(schema_editor, family=FAMILY, name=name, table="archive_recording", event="UPDATE",
+                            when=changed, body=[f"UPDATE archive_searchrow SET {copied} WHERE recording_id = NEW.id"])
+    copied = ", ".join(f"{c} = r.{c}" for c in COLUMNS)  # UPDATE ... FROM: both databases (SQLite since 3.33)
+    schema_editor.execute(f"UPDATE archive_searchrow SET {copied} FROM archive_recording r "
+                          "WHERE r.id = archive_searchrow.recording_id")
+
+
+def uninstall(apps, schema_editor) -> None:
+    db_triggers.drop_all(schema_editor, FAMILY)
