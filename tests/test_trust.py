@@ -14,7 +14,7 @@ from archive import versions
 from archive.analysis import ANALYSER, VERSION
 from archive.exports.manifest import row_to_input
 from archive.labels import INHERITED, MEMBERS_TRAINING, NO_TRAINING, POLICY
-from archive.models import Analysis, Recording, RecordingLabel, SearchDocument
+from archive.models import Analysis, Recording, RecordingLabel, SearchDocument, SearchRow
 from archive.policy import recordings_trainable
 from archive.services.contributions import annotations_import
 from archive.services.errors import ServiceError
@@ -244,6 +244,31 @@ def test_a_direct_save_or_raw_sql_marks_search_documents_stale_and_search_finds_
     assert search_sweep() >= 1  # what beat runs every SEARCH_SWEEP_EVERY_SECONDS
     assert Client().get("/api/search/?q=hill songs").json()["count"] == 1
     assert SearchDocument.objects.filter(recording=song, folded__contains="hill").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_raw_sql_that_closes_or_moves_a_recording_hides_it_from_the_very_next_search(world):
+    """The search applies the record rule to the rule's columns on its rows, which the database
+    copies in the writing transaction, whoever writes: no sweep, no rebuild, and the search
+    version stands where only the rule's columns changed (the accelerator's snapshot is kept)."""
+    other = f.make_community(name="Other valley")
+    song = f.make_recording(world["community"], world["tradition"], title="Shepherd call", record_protocol="public")
+    member = api_client(world["member"])
+    assert Client().get("/api/search/?q=shepherd").json()["count"] == 1
+    before = versions.current()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE archive_recording SET record_protocol = 'community' WHERE id = %s", [_raw(song.pk)])
+    assert Client().get("/api/search/?q=shepherd").json()["count"] == 0
+    assert member.get("/api/search/?q=shepherd").json()["count"] == 1
+    assert versions.current().search == before.search
+    with connection.cursor() as cursor:  # into a community the member is not in
+        cursor.execute("UPDATE archive_recording SET community_id = %s WHERE id = %s", [_raw(other.pk), _raw(song.pk)])
+    assert member.get("/api/search/?q=shepherd").json()["count"] == 0
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE archive_recording SET status = 'withdrawn', record_protocol = 'public' WHERE id = %s",
+                       [_raw(song.pk)])
+    assert Client().get("/api/search/?q=shepherd").json()["count"] == 0
+    assert SearchRow.objects.get(recording=song).status == "withdrawn"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,9 +1,10 @@
 """The one way to search the catalogue: ``search(viewer, query, filters, page)``.
 
-The API (/api/search/) and the search page both call this and nothing below it. The caller's
-filters are the recording filters of CONTRACT.md (archive/filters.py), applied to the recordings
-archive/access.py lets the viewer see; the engine (engine.py) matches, ranks and counts facets
-among those only, in one statement over the search rows; annotation hits follow (query.py).
+The API (/api/search/) and the search page both call this and nothing below it. What the viewer
+may see is archive/access.py's record rule, which the engine (engine.py) applies to the search
+rows themselves (access.search_rows_visible); the caller's filters (CONTRACT.md,
+archive/filters.py) narrow those to the recordings they name. The engine matches, ranks and
+counts facets among what remains in one statement; annotation hits follow (query.py).
 A search only reads: documents are rebuilt in the writing transaction's commit
 (index.py) and, for writes that bypass the services, by the worker's sweep (archive/tasks.py)."""
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from django.utils.translation import gettext
 
 from ..filters import RecordingFilter
 from ..models import Recording
-from ..policy import recordings_visible
+from ..policy import recordings_visible, search_rows_visible
 from ..services.errors import ServiceError
 from . import engine
 from .memory_search import search_in_memory
@@ -61,14 +62,25 @@ class FilterError(ServiceError):
 FILTER_NAMES = frozenset(RecordingFilter.base_filters) - {"q"}
 
 
-def recordings_filtered(viewer, filters: dict):
-    """The recordings the viewer may see, narrowed by ``filters`` (unknown names are ignored, as
-    the API's list ignores them)."""
-    given = {k: v for k, v in filters.items() if k in FILTER_NAMES}
-    filtered = RecordingFilter(given, queryset=recordings_visible(user=viewer), request=SimpleNamespace(user=viewer))
+def _filtered(viewer, given: dict, recordings):
+    filtered = RecordingFilter(given, queryset=recordings, request=SimpleNamespace(user=viewer))
     if not filtered.is_valid():
         raise FilterError(dict(filtered.errors))
     return filtered.qs
+
+
+def recordings_filtered(viewer, filters: dict):
+    """The recordings the viewer may see, narrowed by ``filters`` (unknown names are ignored, as
+    the API's list ignores them)."""
+    return _filtered(viewer, {k: v for k, v in filters.items() if k in FILTER_NAMES}, recordings_visible(user=viewer))
+
+
+def recordings_narrowed(viewer, filters: dict):
+    """The recordings ``filters`` name, whoever may see them (the engine applies the record rule to
+    its rows), or None when no filter is given: then nothing narrows the rows. A filter on values
+    measured on the audio still admits only what the viewer may derive (filters.py)."""
+    given = {k: v for k, v in filters.items() if k in FILTER_NAMES and v not in ("", None)}
+    return _filtered(viewer, given, Recording.objects.all()) if given else None
 
 
 def hit_summary(hit: dict, recordings: dict) -> dict:
@@ -87,14 +99,15 @@ def search(viewer, query: str, filters: dict, page: Page = Page()) -> SearchResu
     """Hits (recordings by score, then annotation moments), facet counts and the total, all over
     what ``viewer`` may see after ``filters``."""
     terms = query_terms(query or "")
-    recordings = recordings_filtered(viewer, filters)
+    narrowed = recordings_narrowed(viewer, filters)
     snapshot = current_snapshot() if all(TextIndex.answers(term) for term in terms) else None
     if snapshot is not None:  # the in-memory accelerator, while it is current (snapshot.py)
-        found = search_in_memory(snapshot, user=viewer, terms=terms, recordings=recordings)
+        found = search_in_memory(snapshot, user=viewer, terms=terms, recordings=recordings_filtered(viewer, filters))
         return _result(terms, found["hits"][page.offset:page.offset + page.limit],
                        facets_in_memory(snapshot, found["recording_ids"].rows), len(found["hits"]))
-    matched = engine.search(terms=terms, recordings=recordings, offset=page.offset, limit=page.limit)
-    moments = annotation_hits(terms, recordings, viewer) if terms else []
+    rows = search_rows_visible(user=viewer)
+    matched = engine.search(terms=terms, rows=rows, narrowed=narrowed, offset=page.offset, limit=page.limit)
+    moments = annotation_hits(terms, rows, narrowed, viewer) if terms else []
     start = max(0, page.offset - matched.total)  # annotation hits follow every recording hit
     return _result(terms, matched.hits + moments[start:start + page.limit - len(matched.hits)],
                    facets_named(matched.facets, matched.total), matched.total + len(moments))

@@ -3,8 +3,9 @@ search.py) matches every term, weighs it, keeps the rows the caller may see afte
 and returns the page of recording hits with the facet counts and the total, so no list of
 matches travels to Python. What the databases do differently is said once, in DIALECTS: SQLite
 matches through FTS5's trigram index, PostgreSQL through pg_trgm's GIN index behind LIKE; each
-unnests JSON arrays with its own function. Which rows the caller may see is the subquery
-archive/access.py gives (the caller's visible, filtered recordings), never decided here."""
+unnests JSON arrays with its own function. Which rows the caller may see is archive/access.py's
+record rule on the rows themselves (access.search_rows_visible), never decided here; the caller's
+filters, when given, narrow them to a subquery of recordings."""
 import uuid
 from dataclasses import dataclass
 
@@ -88,16 +89,27 @@ def _score(dialect: Dialect, terms: list[str]) -> tuple[str, list]:
     return (" + ".join(parts) or "0"), [p for t in terms for p in (t, t)]
 
 
-def search(*, terms: list[str], recordings, offset: int, limit: int) -> Matches:
-    """The page [offset, offset + limit) of the recordings among ``recordings`` (a queryset of
-    what the caller may see, filtered) whose title, record or narratives hold every term, ranked
-    by weight, then title; with no terms, all of them by title."""
+COLUMNS = ("id", "recording_id", "folded", "title", "record", "sort_title", "tradition_id", "community_id", "country",
+           "decade", "instruments", "languages", "labels", "has_audio", "analysed")
+
+
+def search(*, terms: list[str], rows, narrowed, offset: int, limit: int) -> Matches:
+    """The page [offset, offset + limit) of the search rows among ``rows`` (the rows the caller may
+    see, access.search_rows_visible), of recordings among ``narrowed`` (the caller's filters; None:
+    no filter), whose title, record or narratives hold every term, ranked by weight, then title;
+    with no terms, all of them by title."""
     dialect = DIALECTS[connection.vendor]
-    visible_sql, visible_params = ids_of(recordings).query.sql_with_params()
-    where, where_params = f"s.recording_id IN ({visible_sql})", list(visible_params)
+    rows_sql, rows_params = rows.order_by().values(*COLUMNS).query.sql_with_params()
+    conditions, where_params = [], []
+    if narrowed is not None:
+        narrowed_sql, narrowed_params = ids_of(narrowed).query.sql_with_params()
+        conditions.append(f"s.recording_id IN ({narrowed_sql})")
+        where_params += narrowed_params
     if terms:
         condition, params = dialect.matching(terms)
-        where, where_params = f"{where} AND {condition}", where_params + params
+        conditions.append(condition)
+        where_params += params
+    where = " AND ".join(conditions) or "TRUE"
     score, score_params = _score(dialect, terms)
     selects = ["SELECT 'hit', CAST(p.recording_id AS TEXT), p.score, p.n FROM (SELECT m.recording_id, m.score, "
                "ROW_NUMBER() OVER (ORDER BY m.score DESC, m.sort_title, m.recording_id) AS n FROM m) p "
@@ -112,15 +124,15 @@ def search(*, terms: list[str], recordings, offset: int, limit: int) -> Matches:
                 f"GROUP BY e.value" for name, column in ARRAY_FACETS.items()]
     sql = (f"WITH m AS MATERIALIZED (SELECT s.recording_id, s.sort_title, s.tradition_id, s.community_id, s.country, "
            f"s.decade, s.instruments, s.languages, s.labels, s.has_audio, s.analysed, {score} AS score "
-           f"FROM archive_searchrow s WHERE {where}) " + " UNION ALL ".join(selects))
+           f"FROM ({rows_sql}) s WHERE {where}) " + " UNION ALL ".join(selects))
     with transaction.atomic(), connection.cursor() as cursor:
         if dialect.memory:  # hashing and sorting tens of thousands of rows in memory, not on disk
             cursor.execute(f"SET LOCAL work_mem = '{dialect.memory}'")
-        cursor.execute(sql, [*score_params, *where_params, *select_params])
-        rows = cursor.fetchall()
+        cursor.execute(sql, [*score_params, *rows_params, *where_params, *select_params])
+        found = cursor.fetchall()
     hits, total = [], 0
     facets = {name: {} for name in (*SCALAR_FACETS, *ARRAY_FACETS, "has_audio", "analysed")}
-    for kind, value, count, n in rows:
+    for kind, value, count, n in found:
         if kind == "hit":
             hits.append((n, {"type": "recording", "recording": uuid.UUID(value), "score": int(count), "doc": None}))
         elif kind == "total":

@@ -2,7 +2,7 @@
 annotation hits at their moment, snippets for the page shown, and the facets' values named for
 people."""
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from ..models import Community, Instrument, Label, SearchDocument, Tradition
@@ -26,19 +26,22 @@ def _matching(terms: list[str]) -> Q:
     return condition
 
 
-def annotation_hits(terms: list[str], recordings, user) -> list[dict]:
-    """The annotations holding every term that the caller may see (on a visible, filtered
-    recording, their own protocol admitting the caller), by recording and moment; the first
-    MAX_DOCS. Those open to whoever sees their recording need no question (as in the snapshot);
-    the database is asked about the others."""
+def annotation_hits(terms: list[str], rows, narrowed, user) -> list[dict]:
+    """The annotations holding every term that the caller may see (their recording's search row
+    among ``rows``, access.search_rows_visible; among ``narrowed``, the caller's filtered
+    recordings, unless None; their own protocol admitting the caller), by recording and moment;
+    the first MAX_DOCS. Each matched annotation's row is looked up, never the whole visible
+    catalogue hashed. Those open to whoever sees their recording need no question (as in the
+    snapshot); the database is asked about the others."""
     docs = SearchDocument.objects.filter(kind=SearchDocument.Kind.ANNOTATION)
-    docs = docs.filter(_matching(terms))
+    docs = docs.filter(_matching(terms), Exists(rows.filter(recording_id=OuterRef("recording_id"))))
+    if narrowed is not None:
+        docs = docs.filter(recording__in=ids_of(narrowed))
     fields = ("pk", "recording_id", "annotation_id", "start", "annotation__protocol")
-    rows = list(docs.filter(recording__in=ids_of(recordings)).order_by(
-        "recording__title", "recording_id", "start").values_list(*fields)[:MAX_DOCS * 2])
+    found = list(docs.order_by("recording__title", "recording_id", "start").values_list(*fields)[:MAX_DOCS * 2])
     asked = {r[0] for r in admitted_annotations(
-        [r[:4] for r in rows if not annotation_open_with_its_recording(r[4])], user)}
-    admitted = [r for r in rows if annotation_open_with_its_recording(r[4]) or r[0] in asked][:MAX_DOCS]
+        [r[:4] for r in found if not annotation_open_with_its_recording(r[4])], user)}
+    admitted = [r for r in found if annotation_open_with_its_recording(r[4]) or r[0] in asked][:MAX_DOCS]
     return [{"type": "annotation", "recording": recording_id, "annotation": annotation_id, "start": start,
              "score": len(terms), "doc": doc_id} for doc_id, recording_id, annotation_id, start, _ in admitted]
 
