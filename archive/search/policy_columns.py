@@ -17,6 +17,10 @@ FAMILY = "policy"
 # the community is a facet too
 RULE_ONLY = ("status", "record_protocol", "record_custom_protocol_id", "created_by_id")
 COLUMNS = (*RULE_ONLY, "community_id")
+# every row's copy made at once, for the rows written before the triggers or without them (a bulk
+# load with triggers off, manage.py build_catalogue); UPDATE ... FROM: both databases (SQLite 3.33+)
+COPY_ALL = (f"UPDATE archive_searchrow SET {', '.join(f'{c} = r.{c}' for c in COLUMNS)} FROM archive_recording r "
+            "WHERE r.id = archive_searchrow.recording_id")
 
 
 def _fill_new_row(schema_editor) -> None:
@@ -46,9 +50,7 @@ def install(apps, schema_editor) -> None:
         copied = ", ".join(f"{c} = NEW.{c}" for c in columns)
         db_triggers.per_row(schema_editor, family=FAMILY, name=name, table="archive_recording", event="UPDATE",
                             when=changed, body=[f"UPDATE archive_searchrow SET {copied} WHERE recording_id = NEW.id"])
-    copied = ", ".join(f"{c} = r.{c}" for c in COLUMNS)  # UPDATE ... FROM: both databases (SQLite since 3.33)
-    schema_editor.execute(f"UPDATE archive_searchrow SET {copied} FROM archive_recording r "
-                          "WHERE r.id = archive_searchrow.recording_id")
+    schema_editor.execute(COPY_ALL)
 
 
 def uninstall(apps, schema_editor) -> None:

@@ -24,6 +24,7 @@ from archive.models import (
     SearchDocument,
     Tradition,
 )
+from archive.search import policy_columns
 from archive.search.index import search_rows_rebuild
 from archive.search.normalize import fold
 from archive.search.statistics import statistics_refresh
@@ -39,7 +40,8 @@ SLOW_INDEXES = ("archive_searchdocument_folded_trgm", "archive_searchrow_folded_
 @contextlib.contextmanager
 def bulk_load():
     """On PostgreSQL as a superuser, load as one would restore a dump: without the row triggers
-    (this command writes the search documents itself, clean) and with the trigram and HNSW indexes
+    (this command writes the search documents itself, clean, and the rows' copy of the record
+    rule's columns once at the end) and with the trigram and HNSW indexes
     built once afterwards (row by row they made 500,000 recordings a two-hour load); then one
     ordinary write per scope moves the versions as any write would. Elsewhere, the plain load."""
     if connection.vendor != "postgresql":
@@ -58,6 +60,7 @@ def bulk_load():
         try:
             yield
         finally:
+            cursor.execute(policy_columns.COPY_ALL)  # what the row triggers would have copied
             cursor.execute("SET session_replication_role = DEFAULT")
             cursor.execute("SET maintenance_work_mem = '1GB'")
             for _, definition in indexes:
