@@ -114,7 +114,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # opens; a placeholder, harmless where pgvector is not installed. A candidate list of 100 rather
     # than pgvector's 40: with many deleted or rolled-back vectors still in the graph, 40 was seen
     # to miss the true nearest neighbours (tests/test_search.py after a suite's worth of analyses).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c hnsw.iterative_scan=strict_order -c hnsw.ef_search=100"
+    # JIT off: PostgreSQL compiles a plan whose estimated cost passes jit_above_cost, which pays
+    # for long analytic queries; here every query is a request's, and at 500,000 recordings the
+    # compile alone was 70-105 ms of a 450 ms search statement (EXPLAIN ANALYZE, README's bench).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c hnsw.iterative_scan=strict_order -c hnsw.ef_search=100 -c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
