@@ -230,6 +230,12 @@ def annotation_open_with_its_recording(protocol: str) -> bool:
     return protocol == ProtocolLevel.PUBLIC
 
 
+def annotation_open_q(protocol: str = "protocol") -> Q:
+    """annotation_open_with_its_recording as a condition on the column ``protocol`` names, so a
+    search counts the open annotations in the database."""
+    return Q(**{protocol: ProtocolLevel.PUBLIC})
+
+
 def annotations_visible(*, user, recording: Recording | None = None, recording_ids=None) -> QuerySet[Annotation]:
     """Annotations of visible recordings that the annotation's own protocol admits; with
     ``recording_ids``, only among those recordings (still checked here), which spares the database

@@ -104,6 +104,28 @@ def test_annotation_hits_come_with_their_moment(catalogue):
     assert [h for h in client(member).get("/api/search/", {"q": "phách"}).json()["results"] if h["type"] == "annotation"]
 
 
+def test_pages_walk_the_recording_hits_then_the_annotation_hits(catalogue, django_capture_on_commit_callbacks):
+    """Annotation moments follow every recording hit; page after page gives exactly what one long
+    page gives, and the count is every hit the caller may see (a community-only moment counted
+    for the member alone)."""
+    member, recs = catalogue
+    with django_capture_on_commit_callbacks(execute=True):  # indexed as the writes commit
+        for at, recording in enumerate(("bs", "ru", "ja", "desc")):
+            Annotation.objects.create(recording=recs[recording], start=at, end=at + 1, body="the boat leaves")
+        Annotation.objects.create(recording=recs["ru"], start=9, end=10, body="boat song", protocol="community")
+        Annotation.objects.create(recording=recs["hidden"], start=1, end=2, body="a boat")
+    for caller, expected in ((None, 5), (member, 7)):  # "Work song" and the notes; the hidden one's for the member
+        whole = client(caller).get("/api/search/", {"q": "boat", "limit": 50}).json()
+        pages = [client(caller).get("/api/search/", {"q": "boat", "limit": 2, "offset": offset}).json()
+                 for offset in range(0, 10, 2)]
+        assert whole["count"] == expected == pages[0]["count"] == pages[-1]["count"]
+        walked = [(h["type"], h["recording"]["id"] if h["type"] == "recording" else h["start"])
+                  for page in pages for h in page["results"]]
+        assert walked == [(h["type"], h["recording"]["id"] if h["type"] == "recording" else h["start"])
+                          for h in whole["results"]]
+        assert [t for t, _ in walked][:1] == ["recording"] and len(walked) == expected
+
+
 def test_facets_never_reveal_hidden_recordings(catalogue):
     member, recs = catalogue
     anonymous = client().get("/api/search/", {"q": ""}).json()["facets"]

@@ -107,10 +107,11 @@ def search(viewer, query: str, filters: dict, page: Page = Page()) -> SearchResu
                        facets_in_memory(snapshot, found["recording_ids"].rows), len(found["hits"]))
     rows = search_rows_visible(user=viewer)
     matched = engine.search(terms=terms, rows=rows, narrowed=narrowed, offset=page.offset, limit=page.limit)
-    moments = annotation_hits(terms, rows, narrowed, viewer) if terms else []
-    start = max(0, page.offset - matched.total)  # annotation hits follow every recording hit
-    return _result(terms, matched.hits + moments[start:start + page.limit - len(matched.hits)],
-                   facets_named(matched.facets, matched.total), matched.total + len(moments))
+    moments, moment_total = annotation_hits(  # annotation hits follow every recording hit
+        terms, rows, narrowed, viewer, start=max(0, page.offset - matched.total),
+        count=page.limit - len(matched.hits)) if terms else ([], 0)
+    return _result(terms, matched.hits + moments, facets_named(matched.facets, matched.total),
+                   matched.total + moment_total)
 
 
 def _result(terms: list[str], page_hits: list[dict], facets: dict, total: int) -> SearchResult:

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from ..models import Community, Instrument, Label, SearchDocument, Tradition
-from ..policy import annotation_open_with_its_recording
+from ..policy import annotation_open_q
 from .engine import fts_query, ids_of
 from .highlight import snippet
 from .index import WEIGHT
@@ -26,24 +26,29 @@ def _matching(terms: list[str]) -> Q:
     return condition
 
 
-def annotation_hits(terms: list[str], rows, narrowed, user) -> list[dict]:
+def annotation_hits(terms: list[str], rows, narrowed, user, *, start: int, count: int) -> tuple[list[dict], int]:
     """The annotations holding every term that the caller may see (their recording's search row
     among ``rows``, access.search_rows_visible; among ``narrowed``, the caller's filtered
-    recordings, unless None; their own protocol admitting the caller), by recording and moment;
-    the first MAX_DOCS. Each matched annotation's row is looked up, never the whole visible
-    catalogue hashed. Those open to whoever sees their recording need no question (as in the
-    snapshot); the database is asked about the others."""
+    recordings, unless None; their own protocol admitting the caller), by recording and moment:
+    those in [start, start + count), and how many there are (up to MAX_DOCS). Only the page's are
+    read: annotation hits follow every recording hit, so most pages need the count alone. Those
+    open to whoever sees their recording are counted in the database; the database is asked about
+    the others (as in the snapshot)."""
     docs = SearchDocument.objects.filter(kind=SearchDocument.Kind.ANNOTATION)
     docs = docs.filter(_matching(terms), Exists(rows.filter(recording_id=OuterRef("recording_id"))))
     if narrowed is not None:
         docs = docs.filter(recording__in=ids_of(narrowed))
-    fields = ("pk", "recording_id", "annotation_id", "start", "annotation__protocol")
-    found = list(docs.order_by("recording__title", "recording_id", "start").values_list(*fields)[:MAX_DOCS * 2])
-    asked = {r[0] for r in admitted_annotations(
-        [r[:4] for r in found if not annotation_open_with_its_recording(r[4])], user)}
-    admitted = [r for r in found if annotation_open_with_its_recording(r[4]) or r[0] in asked][:MAX_DOCS]
-    return [{"type": "annotation", "recording": recording_id, "annotation": annotation_id, "start": start,
-             "score": len(terms), "doc": doc_id} for doc_id, recording_id, annotation_id, start, _ in admitted]
+    fields = ("pk", "recording_id", "annotation_id", "start")
+    closed = list(docs.exclude(annotation_open_q("annotation__protocol")).order_by("pk")
+                  .values_list(*fields)[:MAX_DOCS * 2])
+    admitted = [r[0] for r in admitted_annotations(closed, user)]
+    shown = docs.filter(annotation_open_q("annotation__protocol") | Q(pk__in=admitted))
+    total = shown.order_by()[:MAX_DOCS].count()
+    if count <= 0 or start >= total:
+        return [], total
+    page = shown.order_by("recording__title", "recording_id", "start").values_list(*fields)[start:min(start + count, total)]
+    return [{"type": "annotation", "recording": recording_id, "annotation": annotation_id, "start": moment,
+             "score": len(terms), "doc": doc_id} for doc_id, recording_id, annotation_id, moment in page], total
 
 
 def with_snippets(hits: list[dict], terms: list[str]) -> list[dict]:
