@@ -2,7 +2,7 @@
 annotation hits at their moment, snippets for the page shown, and the facets' values named for
 people."""
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from ..models import Community, Instrument, Label, SearchDocument, Tradition
@@ -31,24 +31,25 @@ def annotation_hits(terms: list[str], rows, narrowed, user, *, start: int, count
     among ``rows``, access.search_rows_visible; among ``narrowed``, the caller's filtered
     recordings, unless None; their own protocol admitting the caller), by recording and moment:
     those in [start, start + count), and how many there are (up to MAX_DOCS). Only the page's are
-    read: annotation hits follow every recording hit, so most pages need the count alone. Those
-    open to whoever sees their recording are counted in the database; the database is asked about
-    the others (as in the snapshot)."""
+    read: annotation hits follow every recording hit, so most pages need the count alone. One
+    statement finds the candidates and whether each is open to whoever sees its recording (the
+    policy's condition, access.annotation_open_q); the database is asked about the others only
+    (as in the snapshot)."""
     docs = SearchDocument.objects.filter(kind=SearchDocument.Kind.ANNOTATION)
     docs = docs.filter(_matching(terms), Exists(rows.filter(recording_id=OuterRef("recording_id"))))
     if narrowed is not None:
         docs = docs.filter(recording__in=ids_of(narrowed))
     fields = ("pk", "recording_id", "annotation_id", "start")
-    closed = list(docs.exclude(annotation_open_q("annotation__protocol")).order_by("pk")
-                  .values_list(*fields)[:MAX_DOCS * 2])
-    admitted = [r[0] for r in admitted_annotations(closed, user)]
-    shown = docs.filter(annotation_open_q("annotation__protocol") | Q(pk__in=admitted))
-    total = shown.order_by()[:MAX_DOCS].count()
-    if count <= 0 or start >= total:
-        return [], total
-    page = shown.order_by("recording__title", "recording_id", "start").values_list(*fields)[start:min(start + count, total)]
+    found = list(docs.annotate(open=ExpressionWrapper(annotation_open_q("annotation__protocol"), BooleanField()))
+                 .order_by("pk").values_list(*fields, "open")[:MAX_DOCS * 2])
+    asked = {r[0] for r in admitted_annotations([r[:4] for r in found if not r[4]], user)}
+    shown = [r[0] for r in found if r[4] or r[0] in asked][:MAX_DOCS]
+    if count <= 0 or start >= len(shown):
+        return [], len(shown)
+    page = SearchDocument.objects.filter(pk__in=shown).order_by("recording__title", "recording_id", "start")
     return [{"type": "annotation", "recording": recording_id, "annotation": annotation_id, "start": moment,
-             "score": len(terms), "doc": doc_id} for doc_id, recording_id, annotation_id, moment in page], total
+             "score": len(terms), "doc": doc_id}
+            for doc_id, recording_id, annotation_id, moment in page.values_list(*fields)[start:start + count]], len(shown)
 
 
 def with_snippets(hits: list[dict], terms: list[str]) -> list[dict]:
