@@ -53,5 +53,12 @@ class SearchRow(models.Model):
     record_custom_protocol_id = models.UUIDField(null=True)
     created_by_id = models.IntegerField(null=True)
 
+    class Meta:
+        # every column the record rule reads, with the recording: a search's "rows the caller may
+        # see" is read from the index alone rather than a scan of the table (at 500,000
+        # recordings the annotation hits' scan was 90 of their 330 ms; README's bench)
+        indexes = [models.Index(fields=["status", "record_protocol", "community_id", "created_by_id",
+                                        "record_custom_protocol_id", "recording"], name="search_row_policy")]
+
     def __str__(self):
         return f"search row of {self.recording_id}"
