@@ -126,6 +126,35 @@ def test_pages_walk_the_recording_hits_then_the_annotation_hits(catalogue, djang
         assert [t for t, _ in walked][:1] == ["recording"] and len(walked) == expected
 
 
+def test_tradition_and_community_filters_keep_their_recordings_and_follow_a_move(catalogue,
+                                                                                django_capture_on_commit_callbacks):
+    """The tradition and community filters (read from the search row's own columns by the
+    engine) keep exactly that tradition's or community's recordings the caller may see, with
+    the other filters and the facets alike, and follow a recording moved to another tradition."""
+    member, recs = catalogue
+    with django_capture_on_commit_callbacks(execute=True):
+        elsewhere = f.make_community(members=[member])
+        other = f.make_tradition(elsewhere)
+        moved = f.make_recording(elsewhere, other, title="Song of the river ferry")
+        f.make_recording(elsewhere, other, title="River song for members", record_protocol="community")
+    home = recs["desc"].tradition
+    query = lambda caller, **filters: client(caller).get("/api/search/", {"q": "song", **filters})  # noqa: E731
+    assert sorted(titles(query(None, tradition=other.pk))) == ["Song of the river ferry"]
+    assert sorted(titles(query(member, tradition=other.pk))) == ["River song for members", "Song of the river ferry"]
+    assert sorted(titles(query(member, community=elsewhere.pk))) == ["River song for members", "Song of the river ferry"]
+    assert titles(query(None, tradition=home.pk)) == ["Work song"]
+    assert titles(query(member, tradition=home.pk, community=elsewhere.pk)) == []
+    assert titles(query(None, tradition=other.pk, language="bos")) == []
+    faceted = query(None, tradition=other.pk).json()["facets"]["tradition"]
+    assert [(x["value"], x["count"]) for x in faceted] == [(str(other.pk), 1)]
+    with django_capture_on_commit_callbacks(execute=True):  # moved through the ORM, as the admin would
+        moved.tradition = home
+        moved.save()
+    assert sorted(titles(query(None, tradition=home.pk))) == ["Song of the river ferry", "Work song"]
+    assert titles(query(None, tradition=other.pk)) == []
+    assert client().get("/api/search/", {"q": "song", "tradition": "not-a-uuid"}).status_code == 400
+
+
 def test_facets_never_reveal_hidden_recordings(catalogue):
     member, recs = catalogue
     anonymous = client().get("/api/search/", {"q": ""}).json()["facets"]

@@ -14,4 +14,12 @@ class Migration(migrations.Migration):
             model_name='searchrow',
             index=models.Index(fields=['status', 'record_protocol', 'community_id', 'created_by_id', 'record_custom_protocol_id', 'recording'], name='search_row_policy'),
         ),
+        migrations.AddIndex(
+            model_name='searchrow',
+            index=models.Index(fields=['tradition_id'], name='search_row_tradition'),
+        ),
+        migrations.AddIndex(
+            model_name='searchrow',
+            index=models.Index(fields=['community_id'], name='search_row_community'),
+        ),
     ]

@@ -75,12 +75,26 @@ def recordings_filtered(viewer, filters: dict):
     return _filtered(viewer, {k: v for k, v in filters.items() if k in FILTER_NAMES}, recordings_visible(user=viewer))
 
 
-def recordings_narrowed(viewer, filters: dict):
-    """The recordings ``filters`` name, whoever may see them (the engine applies the record rule to
-    its rows), or None when no filter is given: then nothing narrows the rows. A filter on values
-    measured on the audio still admits only what the viewer may derive (filters.py)."""
+ON_THE_ROW = {"tradition": "tradition_id", "community": "community_id"}  # filters a search row answers itself
+
+
+def rows_narrowed(viewer, filters: dict):
+    """The search rows ``viewer`` may see (access.search_rows_visible) and the recordings the
+    other ``filters`` name, whoever may see them (None when no such filter is given: then nothing
+    more narrows the rows). Tradition and community are read from the row's own columns, as the
+    facets count them, so the database meets them in its scan of the rows rather than a join. A
+    filter on values measured on the audio still admits only what the viewer may derive
+    (filters.py)."""
     given = {k: v for k, v in filters.items() if k in FILTER_NAMES and v not in ("", None)}
-    return _filtered(viewer, given, Recording.objects.all()) if given else None
+    rows = search_rows_visible(user=viewer)
+    if not given:
+        return rows, None
+    checked = RecordingFilter(given, queryset=Recording.objects.none(), request=SimpleNamespace(user=viewer))
+    if not checked.is_valid():
+        raise FilterError(dict(checked.errors))
+    rows = rows.filter(**{column: checked.form.cleaned_data[name] for name, column in ON_THE_ROW.items() if name in given})
+    rest = {k: v for k, v in given.items() if k not in ON_THE_ROW}
+    return rows, (_filtered(viewer, rest, Recording.objects.all()) if rest else None)
 
 
 def hit_summary(hit: dict, recordings: dict) -> dict:
@@ -99,13 +113,12 @@ def search(viewer, query: str, filters: dict, page: Page = Page()) -> SearchResu
     """Hits (recordings by score, then annotation moments), facet counts and the total, all over
     what ``viewer`` may see after ``filters``."""
     terms = query_terms(query or "")
-    narrowed = recordings_narrowed(viewer, filters)
+    rows, narrowed = rows_narrowed(viewer, filters)
     snapshot = current_snapshot() if all(TextIndex.answers(term) for term in terms) else None
     if snapshot is not None:  # the in-memory accelerator, while it is current (snapshot.py)
         found = search_in_memory(snapshot, user=viewer, terms=terms, recordings=recordings_filtered(viewer, filters))
         return _result(terms, found["hits"][page.offset:page.offset + page.limit],
                        facets_in_memory(snapshot, found["recording_ids"].rows), len(found["hits"]))
-    rows = search_rows_visible(user=viewer)
     matched = engine.search(terms=terms, rows=rows, narrowed=narrowed, offset=page.offset, limit=page.limit)
     moments, moment_total = annotation_hits(  # annotation hits follow every recording hit
         terms, rows, narrowed, viewer, start=max(0, page.offset - matched.total),
