@@ -94,8 +94,17 @@ def search_rows_rebuild(recording_ids, *, batch: int = 2000) -> int:
 
 
 def search_index_recording(recording: Recording) -> int:
-    """Rebuild one recording's documents; returns how many it has."""
-    recording = Recording.objects.select_related("tradition", "community", "place", "collection").get(pk=recording.pk)
+    """Rebuild one recording's documents; returns how many it has. The recording's row is locked
+    first: two rebuilds of one recording (a request's commit sweep, beat's sweep) then run one
+    after the other. Unlocked, each held the share lock that the search row's insert trigger
+    takes on its recording (policy_columns.py) while waiting on the other's row: a deadlock."""
+    with transaction.atomic():
+        Recording.objects.select_for_update().filter(pk=recording.pk).values_list("pk").first()
+        return _index_locked(recording.pk)
+
+
+def _index_locked(recording_id) -> int:
+    recording = Recording.objects.select_related("tradition", "community", "place", "collection").get(pk=recording_id)
     docs = [SearchDocument(recording=recording, kind=SearchDocument.Kind.TITLE,
                            text=" · ".join([recording.title, *recording.alt_titles]))]
     docs.append(SearchDocument(recording=recording, kind=SearchDocument.Kind.RECORD, text=_record_text(recording)))
@@ -109,13 +118,12 @@ def search_index_recording(recording: Recording) -> int:
         doc.folded = fold(doc.text)
     fields = ("kind", "annotation_id", "narrative_id", "start", "text", "folded")
     wanted = sorted((tuple(getattr(d, f) for f in fields) for d in docs), key=repr)
-    with transaction.atomic():
-        kept = SearchDocument.objects.filter(recording=recording)
-        if sorted(kept.values_list(*fields), key=repr) != wanted:  # unchanged documents are not rewritten:
-            kept.delete()  # a rewrite would move the search version for nothing
-            SearchDocument.objects.bulk_create(docs)
-        search_rows_rebuild([recording.pk])
-        Recording.objects.filter(pk=recording.pk).update(search_dirty=False)
+    kept = SearchDocument.objects.filter(recording=recording)
+    if sorted(kept.values_list(*fields), key=repr) != wanted:  # unchanged documents are not rewritten:
+        kept.delete()  # a rewrite would move the search version for nothing
+        SearchDocument.objects.bulk_create(docs)
+    search_rows_rebuild([recording.pk])
+    Recording.objects.filter(pk=recording.pk).update(search_dirty=False)
     return len(docs)
 
 
