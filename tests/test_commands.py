@@ -17,7 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from archive.models import Community, Recording
+from archive.models import Community, Recording, SearchRow
 from archive.policy import recordings_visible
 from tests.demo_facts import public_titles
 
@@ -117,3 +117,8 @@ def test_build_catalogue_makes_a_catalogue_search_answers_as_the_policy_says():
         expected = {str(pk) for pk in recordings_visible(user=user).values_list("pk", flat=True)}
         assert 0 < len(expected) < 60
         assert {h["recording"]["id"] for h in found["results"]} == expected and found["count"] == len(expected)
+        # a term is found through the words the load indexed (on PostgreSQL the vocabulary, filled after it)
+        harvest = client.get("/api/search/", {"q": "harvest", "limit": 200}).json()["results"]
+        holding = {str(pk) for pk in SearchRow.objects.filter(recording_id__in=expected, folded__contains="harvest")
+                   .values_list("recording_id", flat=True)}
+        assert holding and {h["recording"]["id"] for h in harvest if h["type"] == "recording"} == holding

@@ -321,13 +321,9 @@ def test_facets_follow_files_labels_and_analyses_whoever_writes_them():
     assert _facet("has_audio") == {"yes": 0, "no": 1}
 
 
-def test_the_database_engine_matches_through_its_databases_text_index():
-    """SQLite's FTS5 table and PostgreSQL's pg_trgm GIN index over the search rows (migration 0023)."""
+def _plan(where: str, params: list) -> str:
     from django.db import connection, transaction
 
-    from archive.search import engine
-
-    where, params = engine.DIALECTS[connection.vendor].matching(["harvest", "song"])
     sql = f"SELECT s.id FROM archive_searchrow s WHERE {where}"
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -335,6 +331,36 @@ def test_the_database_engine_matches_through_its_databases_text_index():
             cursor.execute("EXPLAIN " + sql, params)
         else:
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
-    index = {"postgresql": "archive_searchrow_folded_trgm", "sqlite": "archive_searchrow_fts"}[connection.vendor]
-    assert index in plan, plan
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_the_database_engine_matches_through_its_databases_text_index(django_capture_on_commit_callbacks):
+    """SQLite's FTS5 table (migration 0023); on PostgreSQL the word index (migration 0031) for a
+    term it answers, pg_trgm's GIN index for a phrase."""
+    from django.db import connection
+
+    from archive.search import engine
+
+    with django_capture_on_commit_callbacks(execute=True):
+        f.make_recording(f.make_community(), title="Harvest song")
+    dialect = engine.DIALECTS[connection.vendor]
+    with connection.cursor() as cursor:
+        words, phrase = dialect.matching(cursor, ["harvest", "song"]), dialect.matching(cursor, ["harvest song"])
+    if connection.vendor == "postgresql":
+        assert "archive_searchrow_words" in _plan(*words) and "archive_searchrow_folded_trgm" in _plan(*phrase)
+    else:
+        assert "archive_searchrow_fts" in _plan(*words) and "archive_searchrow_fts" in _plan(*phrase)
+
+
+def test_a_run_of_characters_is_found_wherever_it_lies_in_a_long_word(catalogue, django_capture_on_commit_callbacks):
+    """A text written without spaces is one long word, which PostgreSQL's word index keeps as
+    overlapping pieces (words.py): a run across a piece's edge, one longer than a piece's overlap
+    (matched by LIKE), the word's end, and what is not there."""
+    member, recs = catalogue
+    text = "".join(chr(0x4E00 + (i * 7) % 500) for i in range(150))
+    with django_capture_on_commit_callbacks(execute=True):
+        f.make_recording(recs["ja"].community, recs["ja"].tradition, title="Long", description=text)
+    for start, size in ((0, 3), (20, 32), (60, 10), (50, 45), (140, 10)):
+        assert "Long" in titles(client().get("/api/search/", {"q": text[start:start + size]})), (start, size)
+    assert "Long" not in titles(client().get("/api/search/", {"q": text[10:20] + "x"}))
+    assert "Long" not in titles(client().get("/api/search/", {"q": "%" + text[5:9]}))  # no wildcard

@@ -173,3 +173,25 @@ def test_past_its_bound_no_snapshot_is_held_and_the_database_answers(kept, setti
     settings.SEARCH_SNAPSHOT_MAX_RECORDINGS = 4
     assert sorted(titles(search(q="harvest"))) == ["Harvest dance", "Harvest lullaby", "Harvest song"]
     assert snapshots._state["snapshot"] is not None
+
+
+LONG_WORDS = st.text(LETTERS, min_size=1, max_size=140)
+
+
+@pytest.mark.django_db
+@hsettings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.lists(LONG_WORDS, max_size=4).map(" ".join), min_size=1, max_size=4),
+       term=st.text(LETTERS, min_size=3, max_size=32))
+def test_postgresqls_word_index_finds_what_a_substring_search_finds(texts, term):
+    """The words the database generates for a text (archive/search/words.py, long words as
+    overlapping pieces) hold a term exactly when the text does."""
+    from archive.search import words
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the word index is PostgreSQL's; SQLite matches through FTS5")
+    text = "\n".join(texts)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {words.FUNCTION}(%s)", [text])
+        (held,) = cursor.fetchone()
+    assert words.indexed(term)
+    assert any(term in word for word in held) == (term in text)

@@ -7,21 +7,32 @@ from django.db.models.expressions import RawSQL
 
 from ..models import Community, Instrument, Label, SearchDocument, Tradition
 from ..policy import annotation_open_q
+from . import words
 from .engine import fts_query, ids_of
 from .highlight import snippet
 from .index import WEIGHT
 from .visible_rows import MAX_DOCS, admitted_annotations
 
 FTS = "archive_searchdocument_fts"  # migration 0014
+DOC_WORDS = words.words_of('"archive_searchdocument"."folded"')  # as migration 0031 indexes it
 
 
 def _matching(terms: list[str]) -> Q:
-    """Documents whose folded text holds every term, from the trigram index: FTS5 on SQLite (one
-    query for all the terms), pg_trgm's GIN index behind LIKE on PostgreSQL."""
-    indexed = [t for t in terms if len(t) >= 3] if connection.vendor == "sqlite" else []
-    condition = Q(pk__in=RawSQL(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [fts_query(indexed)])) if indexed else Q()
+    """Documents whose folded text holds every term: from FTS5's trigram index on SQLite (one query
+    for all the terms); on PostgreSQL from the word index where it answers the term (words.py),
+    else pg_trgm's index behind LIKE."""
+    if connection.vendor == "sqlite":
+        indexed = [t for t in terms if len(t) >= 3]
+        condition = Q(pk__in=RawSQL(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [fts_query(indexed)])) if indexed else Q()
+        holding = {}
+    else:
+        condition = Q()
+        with connection.cursor() as cursor:
+            holding = words.words_holding(cursor, terms)
     for term in terms:
-        if term not in indexed:
+        if holding.get(term) is not None:
+            condition &= Q(RawSQL(f"{DOC_WORDS} && %s::text[]", [holding[term]], output_field=BooleanField()))
+        elif connection.vendor != "sqlite" or len(term) < 3:
             condition &= Q(folded__contains=term)
     return condition
 

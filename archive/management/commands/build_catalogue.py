@@ -24,7 +24,7 @@ from archive.models import (
     SearchDocument,
     Tradition,
 )
-from archive.search import policy_columns
+from archive.search import policy_columns, words
 from archive.search.index import search_rows_rebuild
 from archive.search.normalize import fold
 from archive.search.statistics import statistics_refresh
@@ -34,14 +34,15 @@ WORDS = ("song river mountain harvest wedding lament lullaby dance prayer evenin
 SCRIPTS = ["Nguyễn", "Sevdàh", "भैरवी", "الماية", "Емина", "民謡", "Γιάννης", "Þórr", "Łódź", "Čapek"]
 LEVELS = ["public", "public", "public", "registered", "community", "stewards"]
 # built once, after the load
-SLOW_INDEXES = ("archive_searchdocument_folded_trgm", "archive_searchrow_folded_trgm", "archive_analysis_embedding_hnsw")
+SLOW_INDEXES = ("archive_searchdocument_folded_trgm", "archive_searchrow_folded_trgm", "archive_analysis_embedding_hnsw",
+                "archive_searchrow_words", "archive_searchdocument_words")
 
 
 @contextlib.contextmanager
 def bulk_load():
     """On PostgreSQL as a superuser, load as one would restore a dump: without the row triggers
     (this command writes the search documents itself, clean, and the rows' copy of the record
-    rule's columns once at the end) and with the trigram and HNSW indexes
+    rule's columns and the vocabulary once at the end) and with the trigram, word and HNSW indexes
     built once afterwards (row by row they made 500,000 recordings a two-hour load); then one
     ordinary write per scope moves the versions as any write would. Elsewhere, the plain load."""
     if connection.vendor != "postgresql":
@@ -61,6 +62,7 @@ def bulk_load():
             yield
         finally:
             cursor.execute(policy_columns.COPY_ALL)  # what the row triggers would have copied
+            cursor.execute(words.FILL)  # ... and the vocabulary's statement triggers added
             cursor.execute("SET session_replication_role = DEFAULT")
             cursor.execute("SET maintenance_work_mem = '1GB'")
             for _, definition in indexes:
