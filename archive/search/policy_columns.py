@@ -18,9 +18,12 @@ FAMILY = "policy"
 RULE_ONLY = ("status", "record_protocol", "record_custom_protocol_id", "created_by_id")
 COLUMNS = (*RULE_ONLY, "community_id")
 # every row's copy made at once, for the rows written before the triggers or without them (a bulk
-# load with triggers off, manage.py build_catalogue); UPDATE ... FROM: both databases (SQLite 3.33+)
+# load with triggers off, manage.py build_catalogue); UPDATE ... FROM: both databases (SQLite 3.33+).
+# Only rows whose copy differs are written: rewriting every row leaves a dead version of each, and a
+# table twice its size for every search to read until it is rewritten
 COPY_ALL = (f"UPDATE archive_searchrow SET {', '.join(f'{c} = r.{c}' for c in COLUMNS)} FROM archive_recording r "
-            "WHERE r.id = archive_searchrow.recording_id")
+            "WHERE r.id = archive_searchrow.recording_id AND ("
+            + " OR ".join(f"archive_searchrow.{c} IS DISTINCT FROM r.{c}" for c in COLUMNS) + ")")
 
 
 def _fill_new_row(schema_editor) -> None:

@@ -22,10 +22,11 @@ from archive.models import (
     Recording,
     RecordingLabel,
     SearchDocument,
+    SearchRow,
     Tradition,
 )
 from archive.search import policy_columns, words
-from archive.search.index import search_rows_rebuild
+from archive.search.index import search_rows
 from archive.search.normalize import fold
 from archive.search.statistics import statistics_refresh
 
@@ -61,7 +62,7 @@ def bulk_load():
         try:
             yield
         finally:
-            cursor.execute(policy_columns.COPY_ALL)  # what the row triggers would have copied
+            cursor.execute(policy_columns.COPY_ALL)  # what the row triggers would have copied, if anything
             cursor.execute(words.FILL)  # ... and the vocabulary's statement triggers added
             cursor.execute("SET session_replication_role = DEFAULT")
             cursor.execute("SET maintenance_work_mem = '1GB'")
@@ -137,7 +138,12 @@ class Command(BaseCommand):
                     Analysis(recording=r, analyser=ANALYSER, version=VERSION, status="ok",
                              features=[round(float(x), 5) for x in f], tonic_hz=r.tonic_hz, tempo_bpm=r.tempo_bpm)
                     for r, f in zip(recs, features, strict=True)])
-                search_rows_rebuild([r.pk for r in recs])
+                rows = search_rows([r.pk for r in recs])
+                by_id = {r.pk: r for r in recs}
+                for row in rows:  # the rule's columns written with the row, as a restore writes them
+                    for column in policy_columns.COLUMNS:
+                        setattr(row, column, getattr(by_id[row.recording_id], column))
+                SearchRow.objects.bulk_create(rows)
                 # written whole here: what the stale triggers flagged (SQLite) is current
                 Recording.objects.filter(pk__in=[r.pk for r in recs]).update(search_dirty=False)
             made += batch
