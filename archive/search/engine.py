@@ -40,14 +40,18 @@ class Dialect:
         """A condition on ``s`` (a search row) holding every term."""
         raise NotImplementedError
 
+    first_values: bool = False  # whether the matches carry each facet array's first value (``{column}_first``)
+
     def counted(self) -> list[str]:
-        """SELECTs over the matches ``m`` giving (kind, value, count, 0): the total, the scalar
-        facets and the yes/no ones, one GROUP BY each."""
+        """SELECTs over the matches ``m`` giving (kind, value, count, 0) rows, a value's counts to
+        be added up: the total, the scalar facets, the yes/no ones and the arrays, one GROUP BY each."""
         return ["SELECT 'total', NULL, COUNT(*), 0 FROM m",
                 *(f"SELECT '{name}', CAST(m.{name} AS TEXT), COUNT(*), 0 FROM m WHERE m.{name} GROUP BY m.{name}"
                   for name in YES_NO),
                 *(f"SELECT '{name}', CAST(m.{column} AS TEXT), COUNT(*), 0 FROM m WHERE m.{column} IS NOT NULL "
-                  f"GROUP BY m.{column}" for name, column in SCALAR_FACETS.items())]
+                  f"GROUP BY m.{column}" for name, column in SCALAR_FACETS.items()),
+                *(f"SELECT '{name}', e.value, COUNT(*), 0 FROM m, {self.elements.format(column=f'm.{column}')} "
+                  f"GROUP BY e.value" for name, column in ARRAY_FACETS.items())]
 
 
 class SQLite(Dialect):
@@ -80,20 +84,26 @@ class PostgreSQL(Dialect):
         return " AND ".join(parts), params
 
     def counted(self):
-        """The same counts in one pass over the matches: grouping sets, one hash table each
-        (at 500,000 recordings 16 ms for 40,000 matches, where a GROUP BY each took 40)."""
-        grouped = {**{name: column for name, column in SCALAR_FACETS.items()}, **{name: name for name in YES_NO}}
+        """The same counts in one pass over the matches: grouping sets, one hash table each (at
+        500,000 recordings 16 ms for 40,000 matches, where a GROUP BY each took 40), with each
+        facet array's first value among them; only the rows holding more than one value are
+        unnested, for the rest (unnesting every row cost 15-35 ms an array)."""
+        grouped = {**SCALAR_FACETS, **{name: name for name in YES_NO},
+                   **{name: f"{column}_first" for name, column in ARRAY_FACETS.items()}}
         kind = " ".join(f"WHEN GROUPING(m.{column}) = 0 THEN '{name}'" for name, column in grouped.items())
         value = ", ".join(f"CAST(m.{column} AS TEXT)" for column in grouped.values())
         sets = ", ".join(f"(m.{column})" for column in grouped.values())
         return [f"SELECT CASE {kind} ELSE 'total' END, COALESCE({value}), COUNT(*), 0 FROM m "
-                f"GROUP BY GROUPING SETS ({sets}, ())"]
+                f"GROUP BY GROUPING SETS ({sets}, ())",
+                *(f"SELECT '{name}', e.value, COUNT(*), 0 FROM m, jsonb_array_elements_text(m.{column}) "
+                  f"WITH ORDINALITY AS e(value, i) WHERE jsonb_array_length(m.{column}) > 1 AND e.i > 1 GROUP BY e.value"
+                  for name, column in ARRAY_FACETS.items())]
 
 
 DIALECTS = {
     "sqlite": SQLite(position="instr", elements="json_each({column}) AS e",
                      has_version="EXISTS (SELECT 1 FROM json_each({column}) WHERE value = %s)"),
-    "postgresql": PostgreSQL(position="strpos", elements="jsonb_array_elements_text({column}) AS e(value)",
+    "postgresql": PostgreSQL(position="strpos", elements="jsonb_array_elements_text({column}) AS e(value)", first_values=True,
                              has_version="{column} @> jsonb_build_array(%s::text)", memory="64MB"),
 }
 
@@ -154,8 +164,8 @@ def search(*, terms: list[str], rows, narrowed, offset: int, limit: int) -> Matc
         elif kind in YES_NO:
             if value in ("1", "true"):
                 facets[kind]["yes"] = count
-        elif value not in ("", None):
-            facets[kind][value] = count
+        elif value not in ("", None):  # an array's value may come in two parts (PostgreSQL.counted)
+            facets[kind][value] = facets[kind].get(value, 0) + count
     return Matches(hits=[hit for _, hit in sorted(hits, key=lambda pair: pair[0])], total=total, facets=facets)
 
 
@@ -169,11 +179,10 @@ def _run(cursor, dialect, terms, rows_sql, rows_params, conditions, where_params
                "m.score, m.sort_title FROM m ORDER BY m.score DESC, m.sort_title, m.recording_id LIMIT %s OFFSET %s) p",
                *dialect.counted()]
     select_params = [limit, offset]
-    selects += [f"SELECT '{name}', e.value, COUNT(*), 0 FROM m, {dialect.elements.format(column=f'm.{column}')} "
-                f"GROUP BY e.value" for name, column in ARRAY_FACETS.items()]
+    firsts = "".join(f", s.{column} ->> 0 AS {column}_first" for column in ARRAY_FACETS.values()) if dialect.first_values else ""
     sql = (f"WITH m AS MATERIALIZED (SELECT s.recording_id, s.sort_title, s.tradition_id, s.community_id, s.country, "
            f"s.decade, s.instruments, s.languages, s.labels, s.has_audio, "
-           f"{dialect.has_version.format(column='s.analysed')} AS analysed, {score} AS score "
+           f"{dialect.has_version.format(column='s.analysed')} AS analysed, {score} AS score{firsts} "
            f"FROM ({rows_sql}) s WHERE {where}) " + " UNION ALL ".join(selects))
     if dialect.memory:  # hashing and sorting tens of thousands of rows in memory, not on disk
         cursor.execute(f"SET LOCAL work_mem = '{dialect.memory}'")
