@@ -36,6 +36,7 @@ from .models import (
     ProtocolLevel,
     Recording,
     RecordingLabel,
+    SearchDocument,
     SearchRow,
 )
 
@@ -189,6 +190,15 @@ def search_rows_visible(*, user, today: date | None = None) -> QuerySet[SearchRo
     """The search rows of the recordings whose record this user may see: the same rule, read from
     the rows' copy of the recording's columns (archive/search/policy_columns.py)."""
     return SearchRow.objects.filter(record_rule(viewer_for(user), today or timezone.localdate(), ON_SEARCH_ROW))
+
+
+def annotation_documents_visible(*, user, today: date | None = None) -> QuerySet[SearchDocument]:
+    """The annotations' search documents on recordings whose record this user may see: the same
+    rule, read from each document's copy of its recording's columns (archive/search/
+    document_columns.py, by the same names as on a search row). Whether the annotation itself is
+    open to the user is its own protocol's question (annotation_open_q, annotations_visible)."""
+    return SearchDocument.objects.filter(kind=SearchDocument.Kind.ANNOTATION).filter(
+        record_rule(viewer_for(user), today or timezone.localdate(), ON_SEARCH_ROW))
 
 
 def recordings_audible(*, user, today: date | None = None) -> QuerySet[Recording]:

@@ -31,6 +31,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from .access import (
     SECRET_SACRED,
     Viewer,
+    annotation_documents_visible,
     annotation_open_q,
     annotation_open_with_its_recording,
     annotations_visible,
@@ -62,7 +63,8 @@ from .models import (
 )
 
 __all__ = [
-    "Viewer", "annotation_open_q", "annotation_open_with_its_recording", "annotations_visible", "communities_stewarded", "forget_viewer",
+    "Viewer", "annotation_documents_visible", "annotation_open_q", "annotation_open_with_its_recording",
+    "annotations_visible", "communities_stewarded", "forget_viewer",
     "is_member", "is_staff_user", "is_steward",
     "may_download_master", "recording_visible_or_none", "recordings_audible", "recordings_visible", "search_rows_visible",
     "viewer_for",

@@ -55,6 +55,9 @@ IGNORED_COLUMNS = {
     "archive_recording": {"visibility": {"search_dirty", "once_public"}},
     # the record rule's copy (archive/search/policy_columns.py): the recording's write moves visibility
     "archive_searchrow": {"search": {"status", "record_protocol", "record_custom_protocol_id", "created_by_id"}},
+    # ... and an annotation's copy (archive/search/document_columns.py), which the snapshot never reads
+    "archive_searchdocument": {"search": {"status", "record_protocol", "record_custom_protocol_id", "created_by_id",
+                                          "community_id", "tradition_id"}},
 }
 WATCHED_COLUMNS = {"archive_recording": {"search": {"title", "tradition_id", "community_id", "year_from", "place_id"}}}
 

@@ -137,8 +137,13 @@ def test_tradition_and_community_filters_keep_their_recordings_and_follow_a_move
         other = f.make_tradition(elsewhere)
         moved = f.make_recording(elsewhere, other, title="Song of the river ferry")
         f.make_recording(elsewhere, other, title="River song for members", record_protocol="community")
+        Annotation.objects.create(recording=moved, start=7, end=8, body="the ferry song begins")
     home = recs["desc"].tradition
     query = lambda caller, **filters: client(caller).get("/api/search/", {"q": "song", **filters})  # noqa: E731
+    moments = lambda **filters: [h["start"] for h in client().get("/api/search/", {"q": "ferry", **filters})  # noqa: E731
+                                 .json()["results"] if h["type"] == "annotation"]
+    assert moments(tradition=other.pk) == [7] and moments(community=elsewhere.pk) == [7]
+    assert moments(tradition=home.pk) == [] and moments(tradition=other.pk, community=recs["desc"].community.pk) == []
     assert sorted(titles(query(None, tradition=other.pk))) == ["Song of the river ferry"]
     assert sorted(titles(query(member, tradition=other.pk))) == ["River song for members", "Song of the river ferry"]
     assert sorted(titles(query(member, community=elsewhere.pk))) == ["River song for members", "Song of the river ferry"]
@@ -152,6 +157,7 @@ def test_tradition_and_community_filters_keep_their_recordings_and_follow_a_move
         moved.save()
     assert sorted(titles(query(None, tradition=home.pk))) == ["Song of the river ferry", "Work song"]
     assert titles(query(None, tradition=other.pk)) == []
+    assert moments(tradition=home.pk) == [7] and moments(tradition=other.pk) == []  # the annotation moved with it
     assert client().get("/api/search/", {"q": "song", "tradition": "not-a-uuid"}).status_code == 400
 
 
@@ -178,6 +184,20 @@ def test_facets_count_the_matched_recordings_and_the_total_every_hit(catalogue):
     assert sum(x["count"] for x in found["facets"]["tradition"]) == 2 == found["count"]
     assert found["facets"]["has_audio"] == [{"value": "yes", "label": "has audio", "count": 0},
                                             {"value": "no", "label": "no audio", "count": 2}]
+
+
+def test_a_recording_counts_once_for_each_of_its_instruments_and_languages(catalogue, django_capture_on_commit_callbacks):
+    """Facet arrays holding one value, several or none (PostgreSQL counts each array's first value
+    with the scalar facets and unnests only the rest)."""
+    member, recs = catalogue
+    steward = recs["vi"].community.memberships.get(role="steward").user
+    with django_capture_on_commit_callbacks(execute=True):  # each request's transaction commits
+        for name, instruments, languages in (("vi", ["drum", "flute"], ["vie", "bos"]), ("desc", ["flute"], [])):
+            client(steward).patch(f"/api/recordings/{recs[name].pk}/", {"instruments": instruments,
+                                                                         "languages": languages}, format="json")
+    facets = client().get("/api/search/", {"q": "nguyen"}).json()["facets"]
+    assert {x["value"]: x["count"] for x in facets["instrument"]} == {"drum": 1, "flute": 2}
+    assert {x["value"]: x["count"] for x in facets["language"]} == {"bos": 1, "vie": 1}
 
 
 def test_edits_are_searchable_at_once(catalogue, django_capture_on_commit_callbacks):
@@ -335,8 +355,9 @@ def _plan(where: str, params: list) -> str:
 
 
 def test_the_database_engine_matches_through_its_databases_text_index(django_capture_on_commit_callbacks):
-    """SQLite's FTS5 table (migration 0023); on PostgreSQL the word index (migration 0031) for a
-    term it answers, pg_trgm's GIN index for a phrase."""
+    """SQLite's FTS5 table (migration 0023); on PostgreSQL the word index (migration 0032) for a
+    term it answers, pg_trgm's GIN index for a phrase; the annotations' word index holds their
+    tradition and community too."""
     from django.db import connection
 
     from archive.search import engine
@@ -348,6 +369,10 @@ def test_the_database_engine_matches_through_its_databases_text_index(django_cap
         words, phrase = dialect.matching(cursor, ["harvest", "song"]), dialect.matching(cursor, ["harvest song"])
     if connection.vendor == "postgresql":
         assert "archive_searchrow_words" in _plan(*words) and "archive_searchrow_folded_trgm" in _plan(*phrase)
+        with connection.cursor() as cursor:  # at scale the planner scans it for a filtered annotation search
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'archive_searchdocument_words'")
+            (definition,) = cursor.fetchone()
+        assert "gin (tradition_id, community_id, songkeeper_search_words(folded))" in definition, definition
     else:
         assert "archive_searchrow_fts" in _plan(*words) and "archive_searchrow_fts" in _plan(*phrase)
 

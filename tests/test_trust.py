@@ -14,7 +14,7 @@ from archive import versions
 from archive.analysis import ANALYSER, VERSION
 from archive.exports.manifest import row_to_input
 from archive.labels import INHERITED, MEMBERS_TRAINING, NO_TRAINING, POLICY
-from archive.models import Analysis, Recording, RecordingLabel, SearchDocument, SearchRow
+from archive.models import Analysis, Annotation, Recording, RecordingLabel, SearchDocument, SearchRow
 from archive.policy import recordings_trainable
 from archive.services.contributions import annotations_import
 from archive.services.errors import ServiceError
@@ -253,13 +253,14 @@ def test_raw_sql_that_closes_or_moves_a_recording_hides_it_from_the_very_next_se
     version stands where only the rule's columns changed (the accelerator's snapshot is kept)."""
     other = f.make_community(name="Other valley")
     song = f.make_recording(world["community"], world["tradition"], title="Shepherd call", record_protocol="public")
+    Annotation.objects.create(recording=song, start=3, end=4, body="the shepherd answers")  # a hit of its own
     member = api_client(world["member"])
-    assert Client().get("/api/search/?q=shepherd").json()["count"] == 1
+    assert Client().get("/api/search/?q=shepherd").json()["count"] == 2
     before = versions.current()
     with connection.cursor() as cursor:
         cursor.execute("UPDATE archive_recording SET record_protocol = 'community' WHERE id = %s", [_raw(song.pk)])
     assert Client().get("/api/search/?q=shepherd").json()["count"] == 0
-    assert member.get("/api/search/?q=shepherd").json()["count"] == 1
+    assert member.get("/api/search/?q=shepherd").json()["count"] == 2
     assert versions.current().search == before.search
     with connection.cursor() as cursor:  # into a community the member is not in
         cursor.execute("UPDATE archive_recording SET community_id = %s WHERE id = %s", [_raw(other.pk), _raw(song.pk)])
@@ -269,6 +270,7 @@ def test_raw_sql_that_closes_or_moves_a_recording_hides_it_from_the_very_next_se
                        [_raw(song.pk)])
     assert Client().get("/api/search/?q=shepherd").json()["count"] == 0
     assert SearchRow.objects.get(recording=song).status == "withdrawn"
+    assert SearchDocument.objects.get(recording=song, kind="annotation").status == "withdrawn"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,5 +16,5 @@ def run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0030_search_row_policy_index")]
+    dependencies = [("archive", "0031_search_document_rule_columns")]
     operations = [migrations.RunPython(run([*words.INSTALL, words.FILL]), run(words.UNINSTALL))]

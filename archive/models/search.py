@@ -17,8 +17,19 @@ class SearchDocument(models.Model):
     start = models.FloatField(null=True, blank=True)
     text = models.TextField()
     folded = models.TextField()
+    # an annotation's copy of its recording's record-rule columns and tradition, kept by the
+    # database's triggers (archive/search/document_columns.py), so the annotation search applies
+    # the rule and the filters to its own rows (NULL until copied: seen by staff only)
+    status = models.CharField(max_length=16, null=True)
+    record_protocol = models.CharField(max_length=16, null=True)
+    record_custom_protocol_id = models.UUIDField(null=True)
+    created_by_id = models.IntegerField(null=True)
+    community_id = models.UUIDField(null=True)
+    tradition_id = models.UUIDField(null=True)
 
     class Meta:
+        # and on PostgreSQL, for annotations, a GIN index of their tradition, community and words
+        # (archive/search/words.py), which answers a filtered annotation search in one index scan
         indexes = [models.Index(fields=["recording", "kind"])]
 
     def __str__(self):
@@ -57,7 +68,7 @@ class SearchRow(models.Model):
         # every column the record rule reads, with the recording: a search's "rows the caller may
         # see" is read from the index alone rather than a scan of the table (at 500,000
         # recordings the annotation hits' scan was 90 of their 330 ms; README's bench). Tradition and
-        # community: catalogue.rows_narrowed's filters on them meet the trigram index in a bitmap
+        # community: catalogue.narrowed_by's filters on them meet the trigram index in a bitmap
         # AND (at 500,000 recordings the faceted statement 243 -> 98 ms)
         indexes = [models.Index(fields=["status", "record_protocol", "community_id", "created_by_id",
                                         "record_custom_protocol_id", "recording"], name="search_row_policy"),

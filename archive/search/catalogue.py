@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from ..filters import RecordingFilter
 from ..models import Recording
-from ..policy import recordings_visible, search_rows_visible
+from ..policy import annotation_documents_visible, recordings_visible, search_rows_visible
 from ..services.errors import ServiceError
 from . import engine
 from .memory_search import search_in_memory
@@ -78,23 +78,28 @@ def recordings_filtered(viewer, filters: dict):
 ON_THE_ROW = {"tradition": "tradition_id", "community": "community_id"}  # filters a search row answers itself
 
 
-def rows_narrowed(viewer, filters: dict):
-    """The search rows ``viewer`` may see (access.search_rows_visible) and the recordings the
-    other ``filters`` name, whoever may see them (None when no such filter is given: then nothing
-    more narrows the rows). Tradition and community are read from the row's own columns, as the
-    facets count them, so the database meets them in its scan of the rows rather than a join. A
-    filter on values measured on the audio still admits only what the viewer may derive
-    (filters.py)."""
+@dataclass(frozen=True)
+class Narrowed:
+    """What the caller's filters keep: ``on_row`` ({column: value}) is answered by the columns of
+    the same name on the search rows and the annotation documents, so the database meets it in its
+    scan of them rather than a join; ``recordings`` holds the other filters as the recordings they
+    admit, whoever may see them (None when no such filter is given)."""
+    on_row: dict
+    recordings: object = None
+
+
+def narrowed_by(viewer, filters: dict) -> Narrowed:
+    """The caller's ``filters`` as Narrowed. A filter on values measured on the audio still admits
+    only what the viewer may derive (filters.py)."""
     given = {k: v for k, v in filters.items() if k in FILTER_NAMES and v not in ("", None)}
-    rows = search_rows_visible(user=viewer)
     if not given:
-        return rows, None
+        return Narrowed(on_row={})
     checked = RecordingFilter(given, queryset=Recording.objects.none(), request=SimpleNamespace(user=viewer))
     if not checked.is_valid():
         raise FilterError(dict(checked.errors))
-    rows = rows.filter(**{column: checked.form.cleaned_data[name] for name, column in ON_THE_ROW.items() if name in given})
+    on_row = {column: checked.form.cleaned_data[name] for name, column in ON_THE_ROW.items() if name in given}
     rest = {k: v for k, v in given.items() if k not in ON_THE_ROW}
-    return rows, (_filtered(viewer, rest, Recording.objects.all()) if rest else None)
+    return Narrowed(on_row=on_row, recordings=_filtered(viewer, rest, Recording.objects.all()) if rest else None)
 
 
 def hit_summary(hit: dict, recordings: dict) -> dict:
@@ -113,16 +118,17 @@ def search(viewer, query: str, filters: dict, page: Page = Page()) -> SearchResu
     """Hits (recordings by score, then annotation moments), facet counts and the total, all over
     what ``viewer`` may see after ``filters``."""
     terms = query_terms(query or "")
-    rows, narrowed = rows_narrowed(viewer, filters)
+    narrowed = narrowed_by(viewer, filters)
     snapshot = current_snapshot() if all(TextIndex.answers(term) for term in terms) else None
     if snapshot is not None:  # the in-memory accelerator, while it is current (snapshot.py)
         found = search_in_memory(snapshot, user=viewer, terms=terms, recordings=recordings_filtered(viewer, filters))
         return _result(terms, found["hits"][page.offset:page.offset + page.limit],
                        facets_in_memory(snapshot, found["recording_ids"].rows), len(found["hits"]))
-    matched = engine.search(terms=terms, rows=rows, narrowed=narrowed, offset=page.offset, limit=page.limit)
+    matched = engine.search(terms=terms, rows=search_rows_visible(user=viewer).filter(**narrowed.on_row),
+                            narrowed=narrowed.recordings, offset=page.offset, limit=page.limit)
     moments, moment_total = annotation_hits(  # annotation hits follow every recording hit
-        terms, rows, narrowed, viewer, start=max(0, page.offset - matched.total),
-        count=page.limit - len(matched.hits)) if terms else ([], 0)
+        terms, annotation_documents_visible(user=viewer).filter(**narrowed.on_row), narrowed.recordings, viewer,
+        start=max(0, page.offset - matched.total), count=page.limit - len(matched.hits)) if terms else ([], 0)
     return _result(terms, matched.hits + moments, facets_named(matched.facets, matched.total),
                    matched.total + moment_total)
 

@@ -17,42 +17,55 @@ FAMILY = "policy"
 # the community is a facet too
 RULE_ONLY = ("status", "record_protocol", "record_custom_protocol_id", "created_by_id")
 COLUMNS = (*RULE_ONLY, "community_id")
-# every row's copy made at once, for the rows written before the triggers or without them (a bulk
-# load with triggers off, manage.py build_catalogue); UPDATE ... FROM: both databases (SQLite 3.33+).
-# Only rows whose copy differs are written: rewriting every row leaves a dead version of each, and a
-# table twice its size for every search to read until it is rewritten
-COPY_ALL = (f"UPDATE archive_searchrow SET {', '.join(f'{c} = r.{c}' for c in COLUMNS)} FROM archive_recording r "
-            "WHERE r.id = archive_searchrow.recording_id AND ("
-            + " OR ".join(f"archive_searchrow.{c} IS DISTINCT FROM r.{c}" for c in COLUMNS) + ")")
 
 
-def _fill_new_row(schema_editor) -> None:
-    """A new search row takes the columns from its recording as it is written."""
-    trigger = db_triggers.trigger_name(FAMILY, "row_insert")
+def copy_all(table: str, columns, where: str = "TRUE") -> str:
+    """Every row's copy made at once, for the rows written before the triggers or without them (a
+    bulk load with triggers off, manage.py build_catalogue); UPDATE ... FROM: both databases
+    (SQLite 3.33+). Only rows whose copy differs are written: rewriting every row leaves a dead
+    version of each, and a table twice its size for every search to read until it is rewritten."""
+    return (f"UPDATE {table} SET {', '.join(f'{c} = r.{c}' for c in columns)} FROM archive_recording r "
+            f"WHERE r.id = {table}.recording_id AND {where} AND ("
+            + " OR ".join(f"{table}.{c} IS DISTINCT FROM r.{c}" for c in columns) + ")")
+
+
+COPY_ALL = copy_all("archive_searchrow", COLUMNS)
+
+
+def fill_new_rows(schema_editor, *, family: str, table: str, columns, when: str = "TRUE") -> None:
+    """A new row of ``table`` (where ``when`` holds of NEW) takes ``columns`` from its recording as
+    it is written."""
+    trigger = db_triggers.trigger_name(family, "row_insert")
     if schema_editor.connection.vendor == "postgresql":
-        function = db_triggers.trigger_name(FAMILY, "fn", "row_insert")
-        columns = ", ".join(COLUMNS)
-        into = ", ".join(f"NEW.{c}" for c in COLUMNS)
+        function = db_triggers.trigger_name(family, "fn", "row_insert")
+        into = ", ".join(f"NEW.{c}" for c in columns)
         schema_editor.execute(
             f'CREATE OR REPLACE FUNCTION "{function}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN '
-            f"SELECT {columns} INTO {into} FROM archive_recording WHERE id = NEW.recording_id FOR SHARE; "
+            f"SELECT {', '.join(columns)} INTO {into} FROM archive_recording WHERE id = NEW.recording_id FOR SHARE; "
             f"RETURN NEW; END $$")
-        schema_editor.execute(f'CREATE TRIGGER "{trigger}" BEFORE INSERT ON archive_searchrow FOR EACH ROW '
+        schema_editor.execute(f'CREATE TRIGGER "{trigger}" BEFORE INSERT ON {table} FOR EACH ROW WHEN ({when}) '
                               f'EXECUTE FUNCTION "{function}"()')
     else:  # SQLite cannot set NEW's columns: the new row is updated right after (one writer at a time)
-        copied = ", ".join(f"{c} = (SELECT {c} FROM archive_recording WHERE id = NEW.recording_id)" for c in COLUMNS)
-        schema_editor.execute(f'CREATE TRIGGER "{trigger}" AFTER INSERT ON archive_searchrow FOR EACH ROW '
-                              f"BEGIN UPDATE archive_searchrow SET {copied} WHERE id = NEW.id; END")
+        copied = ", ".join(f"{c} = (SELECT {c} FROM archive_recording WHERE id = NEW.recording_id)" for c in columns)
+        schema_editor.execute(f'CREATE TRIGGER "{trigger}" AFTER INSERT ON {table} FOR EACH ROW WHEN ({when}) '
+                              f"BEGIN UPDATE {table} SET {copied} WHERE id = NEW.id; END")
+
+
+def follow_recording(schema_editor, *, family: str, table: str, groups: dict, where: str = "TRUE") -> None:
+    """Each write of a recording's columns updates its rows of ``table`` (where ``where`` holds) in
+    the same transaction; ``groups``: {trigger name: columns} (one trigger each)."""
+    for name, columns in groups.items():
+        changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in columns)
+        copied = ", ".join(f"{c} = NEW.{c}" for c in columns)
+        db_triggers.per_row(schema_editor, family=family, name=name, table="archive_recording", event="UPDATE",
+                            when=changed, body=[f"UPDATE {table} SET {copied} WHERE recording_id = NEW.id AND {where}"])
 
 
 def install(apps, schema_editor) -> None:
     db_triggers.drop_all(schema_editor, FAMILY)
-    _fill_new_row(schema_editor)
-    for name, columns in (("recording", RULE_ONLY), ("community", ("community_id",))):
-        changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in columns)
-        copied = ", ".join(f"{c} = NEW.{c}" for c in columns)
-        db_triggers.per_row(schema_editor, family=FAMILY, name=name, table="archive_recording", event="UPDATE",
-                            when=changed, body=[f"UPDATE archive_searchrow SET {copied} WHERE recording_id = NEW.id"])
+    fill_new_rows(schema_editor, family=FAMILY, table="archive_searchrow", columns=COLUMNS)
+    follow_recording(schema_editor, family=FAMILY, table="archive_searchrow",
+                     groups={"recording": RULE_ONLY, "community": ("community_id",)})
     schema_editor.execute(COPY_ALL)
 
 

@@ -2,7 +2,7 @@
 annotation hits at their moment, snippets for the page shown, and the facets' values named for
 people."""
 from django.db import connection
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models.expressions import RawSQL
 
 from ..models import Community, Instrument, Label, SearchDocument, Tradition
@@ -37,17 +37,17 @@ def _matching(terms: list[str]) -> Q:
     return condition
 
 
-def annotation_hits(terms: list[str], rows, narrowed, user, *, start: int, count: int) -> tuple[list[dict], int]:
-    """The annotations holding every term that the caller may see (their recording's search row
-    among ``rows``, access.search_rows_visible; among ``narrowed``, the caller's filtered
-    recordings, unless None; their own protocol admitting the caller), by recording and moment:
-    those in [start, start + count), and how many there are (up to MAX_DOCS). Only the page's are
-    read: annotation hits follow every recording hit, so most pages need the count alone. One
-    statement finds the candidates and whether each is open to whoever sees its recording (the
-    policy's condition, access.annotation_open_q); the database is asked about the others only
-    (as in the snapshot)."""
-    docs = SearchDocument.objects.filter(kind=SearchDocument.Kind.ANNOTATION)
-    docs = docs.filter(_matching(terms), Exists(rows.filter(recording_id=OuterRef("recording_id"))))
+def annotation_hits(terms: list[str], docs, narrowed, user, *, start: int, count: int) -> tuple[list[dict], int]:
+    """The annotations holding every term that the caller may see (their documents among ``docs``,
+    access.annotation_documents_visible: the record rule and the filters on each document's own
+    copy of its recording's columns; among ``narrowed``, the caller's other filtered recordings,
+    unless None; their own protocol admitting the caller), by recording and moment: those in
+    [start, start + count), and how many there are (up to MAX_DOCS). Only the page's are read:
+    annotation hits follow every recording hit, so most pages need the count alone. One statement
+    finds the candidates and whether each is open to whoever sees its recording (the policy's
+    condition, access.annotation_open_q); the database is asked about the others only (as in the
+    snapshot)."""
+    docs = docs.filter(_matching(terms))
     if narrowed is not None:
         docs = docs.filter(recording__in=ids_of(narrowed))
     fields = ("pk", "recording_id", "annotation_id", "start")

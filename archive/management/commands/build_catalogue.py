@@ -25,7 +25,7 @@ from archive.models import (
     SearchRow,
     Tradition,
 )
-from archive.search import policy_columns, words
+from archive.search import document_columns, policy_columns, words
 from archive.search.index import search_rows
 from archive.search.normalize import fold
 from archive.search.statistics import statistics_refresh
@@ -63,6 +63,7 @@ def bulk_load():
             yield
         finally:
             cursor.execute(policy_columns.COPY_ALL)  # what the row triggers would have copied, if anything
+            cursor.execute(document_columns.COPY_ALL)
             cursor.execute(words.FILL)  # ... and the vocabulary's statement triggers added
             cursor.execute("SET session_replication_role = DEFAULT")
             cursor.execute("SET maintenance_work_mem = '1GB'")
@@ -129,8 +130,11 @@ class Command(BaseCommand):
                 for r in recs:
                     docs.append(SearchDocument(recording=r, kind="title", text=r.title, folded=fold(r.title)))
                     docs.append(SearchDocument(recording=r, kind="record", text=r.description, folded=fold(r.description)))
+                by_id = {r.pk: r for r in recs}  # an annotation's copy of its recording's columns, written with it
                 docs += [SearchDocument(recording_id=a.recording_id, kind="annotation", annotation=a, start=a.start,
-                                        text=a.body, folded=fold(a.body)) for a in notes]
+                                        text=a.body, folded=fold(a.body),
+                                        **{c: getattr(by_id[a.recording_id], c) for c in document_columns.COLUMNS})
+                         for a in notes]
                 SearchDocument.objects.bulk_create(docs, batch_size=2000)
                 features = vectors.normal(size=(len(recs), 80))
                 features /= np.linalg.norm(features, axis=1, keepdims=True)
@@ -139,7 +143,6 @@ class Command(BaseCommand):
                              features=[round(float(x), 5) for x in f], tonic_hz=r.tonic_hz, tempo_bpm=r.tempo_bpm)
                     for r, f in zip(recs, features, strict=True)])
                 rows = search_rows([r.pk for r in recs])
-                by_id = {r.pk: r for r in recs}
                 for row in rows:  # the rule's columns written with the row, as a restore writes them
                     for column in policy_columns.COLUMNS:
                         setattr(row, column, getattr(by_id[row.recording_id], column))
