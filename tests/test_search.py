@@ -126,6 +126,30 @@ def test_pages_walk_the_recording_hits_then_the_annotation_hits(catalogue, djang
         assert [t for t, _ in walked][:1] == ["recording"] and len(walked) == expected
 
 
+def test_annotation_hits_stop_at_their_cap_alike_whether_counted_or_listed(catalogue, monkeypatch,
+                                                                          django_capture_on_commit_callbacks):
+    """Past MAX_DOCS annotation hits a search stops: the count a page gives when the recording
+    hits fill it (the database then stops at the cap instead of reading every match) is the count
+    of the page that lists them, and the cap holds both for the open moments and for those the
+    caller is asked about (a community-only one, the member's alone)."""
+    member, recs = catalogue
+    with django_capture_on_commit_callbacks(execute=True):
+        for at, recording in enumerate(("bs", "ru", "ja", "desc")):
+            Annotation.objects.create(recording=recs[recording], start=at, end=at + 1, body="the boat leaves")
+        Annotation.objects.create(recording=recs["ru"], start=9, end=10, body="boat song", protocol="community")
+        Annotation.objects.create(recording=recs["hidden"], start=1, end=2, body="a boat")
+    visible = {None: 4, member: 6}  # moments each may see; "Work song" is the one recording hit
+    for cap in (3, 5, 6):
+        for module in ("archive.search.query", "archive.search.memory_search", "archive.search.visible_rows"):
+            monkeypatch.setattr(f"{module}.MAX_DOCS", cap)
+        for caller, moments in visible.items():
+            counted = client(caller).get("/api/search/", {"q": "boat", "limit": 1}).json()
+            listed = client(caller).get("/api/search/", {"q": "boat", "limit": 50}).json()
+            shown = [h for h in listed["results"] if h["type"] == "annotation"]
+            assert counted["count"] == listed["count"] == 1 + min(cap, moments), (cap, caller)
+            assert len(shown) == min(cap, moments) and [h["type"] for h in counted["results"]] == ["recording"]
+
+
 def test_tradition_and_community_filters_keep_their_recordings_and_follow_a_move(catalogue,
                                                                                 django_capture_on_commit_callbacks):
     """The tradition and community filters (read from the search row's own columns by the

@@ -2,7 +2,7 @@
 annotation hits at their moment, snippets for the page shown, and the facets' values named for
 people."""
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from ..models import Community, Instrument, Label, SearchDocument, Tradition
@@ -42,25 +42,35 @@ def annotation_hits(terms: list[str], docs, narrowed, user, *, start: int, count
     access.annotation_documents_visible: the record rule and the filters on each document's own
     copy of its recording's columns; among ``narrowed``, the caller's other filtered recordings,
     unless None; their own protocol admitting the caller), by recording and moment: those in
-    [start, start + count), and how many there are (up to MAX_DOCS). Only the page's are read:
-    annotation hits follow every recording hit, so most pages need the count alone. One statement
-    finds the candidates and whether each is open to whoever sees its recording (the policy's
-    condition, access.annotation_open_q); the database is asked about the others only (as in the
-    snapshot)."""
+    [start, start + count), and how many there are (up to MAX_DOCS). Those open to whoever sees
+    their recording (the policy's condition, access.annotation_open_q) are found in the database;
+    the database is asked about the others only, the first MAX_DOCS * 2 of them (as in the
+    snapshot). The hits shown are the first MAX_DOCS of both by document. Annotation hits follow
+    every recording hit, so most pages need the count alone, and a common term's count stops at
+    MAX_DOCS open ones instead of reading every match (at 500,000 recordings, 5,000 of 22,000)."""
     docs = docs.filter(_matching(terms))
     if narrowed is not None:
         docs = docs.filter(recording__in=ids_of(narrowed))
     fields = ("pk", "recording_id", "annotation_id", "start")
-    found = list(docs.annotate(open=ExpressionWrapper(annotation_open_q("annotation__protocol"), BooleanField()))
-                 .order_by("pk").values_list(*fields, "open")[:MAX_DOCS * 2])
-    asked = {r[0] for r in admitted_annotations([r[:4] for r in found if not r[4]], user)}
-    shown = [r[0] for r in found if r[4] or r[0] in asked][:MAX_DOCS]
-    if count <= 0 or start >= len(shown):
-        return [], len(shown)
+    is_open = annotation_open_q("annotation__protocol")
+    if count <= 0:
+        opened = docs.filter(is_open).order_by().values("pk")[:MAX_DOCS].count()
+        if opened >= MAX_DOCS:
+            return [], MAX_DOCS
+        open_rows = None
+    else:
+        open_rows = list(docs.filter(is_open).order_by("pk").values_list(*fields)[:MAX_DOCS])
+        opened = len(open_rows)
+    others = list(docs.filter(~is_open).order_by("pk").values_list(*fields)[:MAX_DOCS * 2])
+    asked = admitted_annotations(others, user)
+    total = min(MAX_DOCS, opened + len(asked))
+    if open_rows is None or start >= total:
+        return [], total
+    shown = [r[0] for r in sorted(open_rows + asked)[:MAX_DOCS]]
     page = SearchDocument.objects.filter(pk__in=shown).order_by("recording__title", "recording_id", "start")
     return [{"type": "annotation", "recording": recording_id, "annotation": annotation_id, "start": moment,
              "score": len(terms), "doc": doc_id}
-            for doc_id, recording_id, annotation_id, moment in page.values_list(*fields)[start:start + count]], len(shown)
+            for doc_id, recording_id, annotation_id, moment in page.values_list(*fields)[start:start + count]], total
 
 
 def with_snippets(hits: list[dict], terms: list[str]) -> list[dict]:
