@@ -65,14 +65,12 @@ class SearchRow(models.Model):
     created_by_id = models.IntegerField(null=True)
 
     class Meta:
-        # every column the record rule reads, with the recording: a search's "rows the caller may
-        # see" is read from the index alone rather than a scan of the table (at 500,000
-        # recordings the annotation hits' scan was 90 of their 330 ms; README's bench). Tradition and
-        # community: catalogue.narrowed_by's filters on them meet the trigram index in a bitmap
-        # AND (at 500,000 recordings the faceted statement 243 -> 98 ms)
-        indexes = [models.Index(fields=["status", "record_protocol", "community_id", "created_by_id",
-                                        "record_custom_protocol_id", "recording"], name="search_row_policy"),
-                   models.Index(fields=["tradition_id"], name="search_row_tradition"),
+        # tradition and community: catalogue.narrowed_by's filters on them meet the word index in a
+        # bitmap AND (at 500,000 recordings the faceted statement 243 -> 98 ms). No index of the
+        # record rule's columns (migration 0033 dropped it): the rule is checked on the matched
+        # rows as they are read, where PostgreSQL had read half the index to AND it with the
+        # words (at 500,000 recordings 75 of the 270 ms of "harvest song", README's bench)
+        indexes = [models.Index(fields=["tradition_id"], name="search_row_tradition"),
                    models.Index(fields=["community_id"], name="search_row_community")]
 
     def __str__(self):
