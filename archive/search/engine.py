@@ -32,8 +32,8 @@ def fts_query(terms: list[str]) -> str:
 @dataclass(frozen=True)
 class Dialect:
     position: str  # a function (text, term) -> where term starts in text, 0 if absent
-    elements: str  # FROM-clause item of a JSON array column's elements as e(value), {column} filled in
     has_version: str  # the JSON array column {column} holds the parameter
+    elements: str = ""  # FROM-clause item of a JSON array column's elements as e(value), {column} filled in (counted())
     memory: str = ""  # working memory for the statement's sorts and hashes, where it is set per statement
 
     def matching(self, cursor, terms: list[str]) -> tuple[str, list]:
@@ -75,15 +75,8 @@ class PostgreSQL(Dialect):
         """From the word index where it answers the term (words.py: exact, nothing re-read),
         else LIKE through pg_trgm's index."""
         holding = words.words_holding(cursor, terms)
-        parts, params = [], []
-        for term in terms:
-            if holding.get(term) is None:
-                parts.append("s.folded LIKE %s")
-                params.append(words.like_pattern(term))
-            else:
-                parts.append(f"{words.words_of('s.folded')} && %s::text[]")
-                params.append(holding[term])
-        return " AND ".join(parts), params
+        conditions = [words.term_condition("s.folded", term, holding) for term in terms]
+        return " AND ".join(sql for sql, _ in conditions), [p for _, params in conditions for p in params]
 
     def array_columns(self, column):
         """Its first value, and the array itself where it holds more than one, worked out as the
@@ -115,7 +108,7 @@ class PostgreSQL(Dialect):
 DIALECTS = {
     "sqlite": SQLite(position="instr", elements="json_each({column}) AS e",
                      has_version="EXISTS (SELECT 1 FROM json_each({column}) WHERE value = %s)"),
-    "postgresql": PostgreSQL(position="strpos", elements="jsonb_array_elements_text({column}) AS e(value)",
+    "postgresql": PostgreSQL(position="strpos",
                              has_version="{column} @> jsonb_build_array(%s::text)", memory="64MB"),
 }
 

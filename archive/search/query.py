@@ -14,7 +14,7 @@ from .index import WEIGHT
 from .visible_rows import MAX_DOCS, admitted_annotations
 
 FTS = "archive_searchdocument_fts"  # migration 0014
-DOC_WORDS = words.words_of('"archive_searchdocument"."folded"')  # as migration 0031 indexes it
+DOC_FOLDED = '"archive_searchdocument"."folded"'  # named as migration 0032's word index names it
 
 
 def _matching(terms: list[str]) -> Q:
@@ -24,16 +24,15 @@ def _matching(terms: list[str]) -> Q:
     if connection.vendor == "sqlite":
         indexed = [t for t in terms if len(t) >= 3]
         condition = Q(pk__in=RawSQL(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [fts_query(indexed)])) if indexed else Q()
-        holding = {}
-    else:
-        condition = Q()
-        with connection.cursor() as cursor:
-            holding = words.words_holding(cursor, terms)
+        for term in terms:
+            if len(term) < 3:  # shorter than a trigram: FTS5 knows nothing of it
+                condition &= Q(folded__contains=term)
+        return condition
+    with connection.cursor() as cursor:
+        holding = words.words_holding(cursor, terms)
+    condition = Q()
     for term in terms:
-        if holding.get(term) is not None:
-            condition &= Q(RawSQL(f"{DOC_WORDS} && %s::text[]", [holding[term]], output_field=BooleanField()))
-        elif connection.vendor != "sqlite" or len(term) < 3:
-            condition &= Q(folded__contains=term)
+        condition &= Q(RawSQL(*words.term_condition(DOC_FOLDED, term, holding), output_field=BooleanField()))
     return condition
 
 

@@ -47,6 +47,14 @@ def like_pattern(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def term_condition(column: str, term: str, holding: dict) -> tuple[str, list]:
+    """SQL and parameters for "``column``'s folded text holds ``term``": its words overlap the
+    words holding it (``holding``, from words_holding) where the word index answers, else LIKE."""
+    if holding.get(term) is None:
+        return f"{column} LIKE %s", [like_pattern(term)]
+    return f"{words_of(column)} && %s::text[]", [holding[term]]
+
+
 def words_holding(cursor, terms: list[str]) -> dict[str, list[str] | None]:
     """For each indexed term, the vocabulary's words holding it (None: too many, use LIKE)."""
     found: dict[str, list[str] | None] = {}
