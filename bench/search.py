@@ -25,6 +25,11 @@ def _time(client, url, repeat, before=lambda: None):
         response = client.get(url)
         samples.append(time.perf_counter() - start)
         assert response.status_code == 200, (url, response.status_code)
+    return _p50_p95(samples)
+
+
+def _p50_p95(samples: list[float]) -> tuple[float, float]:
+    """p50 and p95 of ``samples`` (seconds), in ms."""
     ordered = sorted(samples)
     return round(statistics.median(ordered) * 1000, 1), round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 1)
 
@@ -64,8 +69,7 @@ def _counted_floor(user, terms: list[str], repeat: int) -> tuple[float, float]:
             cursor.execute(f"SELECT COUNT(*) FROM ({rows_sql}) s WHERE {condition}", [*rows_params, *params])
             cursor.fetchone()
             samples.append(time.perf_counter() - start)
-    ordered = sorted(samples[1:])
-    return round(statistics.median(ordered) * 1000, 1), round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 1)
+    return _p50_p95(samples[1:])
 
 
 def _protocol_change(recording_id, steward):
