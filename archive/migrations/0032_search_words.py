@@ -1,7 +1,8 @@
-"""PostgreSQL's word index (archive/search/words.py): each search row and annotation document
-carries its distinct words, generated from its folded text and GIN-indexed, and the database keeps
-the vocabulary a term is looked up in. Adding the generated columns rewrites both tables (a few
-minutes at 500,000 recordings). SQLite keeps its FTS5 trigram tables."""
+"""PostgreSQL's word index (archive/search/words.py): the search rows and annotation documents are
+GIN-indexed on the distinct words of their folded text (an expression index: nothing is added to
+the rows), and the database keeps the vocabulary a term is looked up in. Building the indexes and
+the vocabulary reads both tables (a few minutes at 500,000 recordings). SQLite keeps its FTS5
+trigram tables."""
 from django.db import migrations
 
 from archive.search import words
